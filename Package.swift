@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "FlowLens",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flowlens", targets: ["flowlens"]),
+        .library(name: "FlowLensKit", targets: ["FlowLensKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
+        .target(name: "FlowCore", swiftSettings: strictSettings),
+        .target(name: "FlowDecoding", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(
+            name: "FlowSources", dependencies: ["FlowCore", "FlowDecoding", "CISAL"],
+            swiftSettings: strictSettings),
+        .target(
+            name: "FlowLensKit", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowExpression"],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "flowlens",
+            dependencies: [
+                "FlowLensKit", "FlowCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "FlowTesting", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit"],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "flowlens-bench", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit"],
+            path: "Sources/FlowBenchmark", swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowExpressionTests", dependencies: ["FlowCore", "FlowExpression", "FlowTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowDecodingTests", dependencies: ["FlowCore", "FlowDecoding", "FlowTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowSourcesTests", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowLensKitTests",
+            dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit", "FlowTesting"],
+            swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,64 @@
+/// An address block such as `10.20.0.0/16` or `2001:db8::/32`.
+public struct CIDR: Hashable, Sendable, CustomStringConvertible {
+    /// The network address, with host bits cleared.
+    public let network: IPAddress
+    /// Prefix length in the 128-bit space (IPv4 prefixes are stored plus 96).
+    public let bits: Int
+
+    public init(network: IPAddress, prefixLength: Int) {
+        let total = network.isIPv4 ? prefixLength + 96 : prefixLength
+        bits = total
+        let (maskHigh, maskLow) = CIDR.masks(total)
+        self.network = IPAddress(high: network.high & maskHigh, low: network.low & maskLow)
+    }
+
+    /// Parses `a.b.c.d/n`, `x::y/n`, or a bare address (a single host).
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = IPAddress(parts[0]) else { return nil }
+        let maxLength = address.isIPv4 ? 32 : 128
+        var length = maxLength
+        if parts.count == 2 {
+            guard let n = Int(parts[1]), n >= 0, n <= maxLength else { return nil }
+            length = n
+        }
+        self.init(network: address, prefixLength: length)
+    }
+
+    /// The prefix length as written (0–32 for IPv4).
+    public var prefixLength: Int { network.isIPv4 ? bits - 96 : bits }
+
+    @inlinable
+    static func masks(_ bits: Int) -> (UInt64, UInt64) {
+        let high: UInt64 = bits >= 64 ? ~0 : (bits == 0 ? 0 : ~0 << UInt64(64 - bits))
+        let low: UInt64 = bits <= 64 ? 0 : (bits >= 128 ? ~0 : ~0 << UInt64(128 - bits))
+        return (high, low)
+    }
+
+    public func contains(_ address: IPAddress) -> Bool {
+        let (maskHigh, maskLow) = CIDR.masks(bits)
+        return address.high & maskHigh == network.high && address.low & maskLow == network.low
+    }
+
+    public var description: String { "\(network)/\(prefixLength)" }
+}
+
+/// A set of address blocks with a fast membership test.
+public struct CIDRSet: Sendable, Hashable {
+    public private(set) var blocks: [CIDR]
+
+    public init(_ blocks: [CIDR] = []) { self.blocks = blocks }
+
+    public mutating func insert(_ block: CIDR) { blocks.append(block) }
+
+    public var isEmpty: Bool { blocks.isEmpty }
+
+    public func contains(_ address: IPAddress) -> Bool {
+        for block in blocks where block.contains(address) { return true }
+        return false
+    }
+
+    /// RFC 1918, RFC 6598 and IPv6 unique-local space: the default "internal" networks.
+    public static let privateNetworks = CIDRSet(
+        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"].compactMap { CIDR($0) })
+}
