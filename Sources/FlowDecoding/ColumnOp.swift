@@ -1,0 +1,46 @@
+import FlowCore
+
+/// One column of a compiled plan: what to parse and where to store it, precomputed so that the
+/// per-line loop is a switch over small integers.
+struct ColumnOp {
+    enum Kind: UInt8 {
+        case number, time, address, text, action, logStatus, direction, extra
+    }
+
+    var kind: Kind
+    var field: FlowField
+    /// Text slot in the record, or index of the extra column.
+    var slot: Int
+    var max: UInt64
+
+    static func compile(_ plan: ColumnPlan) -> [ColumnOp] {
+        plan.columns.map { column in
+            switch column {
+            case .extra(let index):
+                return ColumnOp(kind: .extra, field: .version, slot: index, max: 0)
+            case .field(let field):
+                switch field.kind {
+                case .number(let max): return ColumnOp(kind: .number, field: field, slot: 0, max: max)
+                case .time: return ColumnOp(kind: .time, field: field, slot: 0, max: UInt64(Int64.max))
+                case .address: return ColumnOp(kind: .address, field: field, slot: 0, max: 0)
+                case .text: return ColumnOp(kind: .text, field: field, slot: field.textSlot, max: 0)
+                case .action: return ColumnOp(kind: .action, field: field, slot: 0, max: 0)
+                case .logStatus: return ColumnOp(kind: .logStatus, field: field, slot: 0, max: 0)
+                case .flowDirection: return ColumnOp(kind: .direction, field: field, slot: 0, max: 0)
+                }
+            }
+        }
+    }
+}
+
+/// Case-insensitive comparison of a token with an ASCII keyword, without building a String.
+enum Keyword {
+    @inline(__always)
+    static func equals(_ token: UnsafeBufferPointer<UInt8>, _ keyword: StaticString) -> Bool {
+        let count = keyword.utf8CodeUnitCount
+        guard token.count == count else { return false }
+        let k = keyword.utf8Start
+        for i in 0..<count where token[i] | 0x20 != k[i] | 0x20 { return false }
+        return true
+    }
+}

@@ -1,0 +1,90 @@
+public import FlowCore
+
+/// Everything `scan` reports about the traffic, accumulated in one pass.
+///
+/// Per-record work is array indexing and one cheap hash probe per address table, so statistics
+/// cost little next to decoding. Memory grows only with distinct addresses, interfaces and ports,
+/// never with the number of records.
+public struct TrafficStatistics: Sendable {
+    public private(set) var records: UInt64 = 0
+    public private(set) var total = TrafficCounter()
+    public private(set) var accepted = TrafficCounter()
+    public private(set) var rejected = TrafficCounter()
+    public private(set) var noData: UInt64 = 0
+    public private(set) var skipData: UInt64 = 0
+    public private(set) var ipv4 = TrafficCounter()
+    public private(set) var ipv6 = TrafficCounter()
+    /// Earliest `start` and latest `end` seen (Unix seconds), nil when no record had times.
+    public private(set) var firstStart: Int64?
+    public private(set) var lastEnd: Int64?
+    public private(set) var versions = [UInt64](repeating: 0, count: 256)
+    public private(set) var protocols = [TrafficCounter](repeating: TrafficCounter(), count: 256)
+    public private(set) var destinationPorts = [TrafficCounter](repeating: TrafficCounter(), count: 65536)
+    public private(set) var sources = AddressTable()
+    public private(set) var destinations = AddressTable()
+    /// Per interface symbol id: traffic, NODATA and SKIPDATA counts.
+    public private(set) var interfaces: [InterfaceCounter] = []
+
+    public struct InterfaceCounter: Sendable, Hashable, Codable {
+        public var traffic = TrafficCounter()
+        public var records: UInt64 = 0
+        public var noData: UInt64 = 0
+        public var skipData: UInt64 = 0
+    }
+
+    public init() {}
+
+    public mutating func add(_ batch: FlowBatch) {
+        for record in batch.records { add(record) }
+    }
+
+    @inline(__always)
+    public mutating func add(_ r: FlowRecord) {
+        records &+= 1
+        let present = r.present
+        if present & FlowField.version.bit != 0 { versions[Int(r.version)] &+= 1 }
+        if present & FlowField.start.bit != 0 {
+            if firstStart.map({ r.start < $0 }) ?? true { firstStart = r.start }
+        }
+        if present & FlowField.end.bit != 0 {
+            if lastEnd.map({ r.end > $0 }) ?? true { lastEnd = r.end }
+        }
+        let interface = present & FlowField.interfaceID.bit != 0 ? Int(r.interfaceID.id) : -1
+        if interface >= 0 {
+            if interface >= interfaces.count {
+                interfaces.append(contentsOf: repeatElement(InterfaceCounter(), count: interface + 64 - interfaces.count))
+            }
+            interfaces[interface].records &+= 1
+        }
+        switch r.logStatus {
+        case .noData?:
+            noData &+= 1
+            if interface >= 0 { interfaces[interface].noData &+= 1 }
+        case .skipData?:
+            skipData &+= 1
+            if interface >= 0 { interfaces[interface].skipData &+= 1 }
+        default: break
+        }
+        let packets = r.packets
+        let bytes = r.bytes
+        guard present & (FlowField.bytes.bit | FlowField.packets.bit) != 0 else { return }
+        total.add(packets: packets, bytes: bytes)
+        if interface >= 0 { interfaces[interface].traffic.add(packets: packets, bytes: bytes) }
+        if r.action == .accept {
+            accepted.add(packets: packets, bytes: bytes)
+        } else if r.action == .reject {
+            rejected.add(packets: packets, bytes: bytes)
+        }
+        if present & FlowField.proto.bit != 0 { protocols[Int(r.proto)].add(packets: packets, bytes: bytes) }
+        if present & FlowField.dstport.bit != 0 { destinationPorts[Int(r.dstport)].add(packets: packets, bytes: bytes) }
+        if present & FlowField.srcaddr.bit != 0 {
+            sources.add(r.srcaddr, packets: packets, bytes: bytes)
+            if r.srcaddr.isIPv4 {
+                ipv4.add(packets: packets, bytes: bytes)
+            } else {
+                ipv6.add(packets: packets, bytes: bytes)
+            }
+        }
+        if present & FlowField.dstaddr.bit != 0 { destinations.add(r.dstaddr, packets: packets, bytes: bytes) }
+    }
+}

@@ -1,0 +1,196 @@
+public import FlowCore
+import Glibc
+
+/// Reads one source as chunks of whole lines, inflating gzip (detected by its magic bytes, not
+/// its name) on the way.
+///
+/// Each chunk ends at a newline, except the last one of the input. A line longer than the chunk
+/// size makes the chunk grow rather than split the line. Chunks are independent arrays so that
+/// they can be decoded on other threads.
+public final class ChunkReader {
+    public enum Encoding: String, Sendable {
+        case text, gzip
+    }
+
+    public let file: SourceFile
+    public let chunkSize: Int
+    public private(set) var encoding: Encoding = .text
+    /// Bytes read from the file (compressed size for gzip).
+    public private(set) var bytesRead = 0
+    /// Bytes of text produced (after inflation).
+    public private(set) var textBytes = 0
+
+    private var fd: Int32 = -1
+    private var inflater: GzipInflater?
+    private var input: [UInt8]
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var inputEOF = false
+    private var carry: [UInt8] = []
+    private var finished = false
+    private var pendingError: FlowLensError?
+    private var sniffed = false
+
+    /// Opens the file (or adopts stdin).
+    public init(file: SourceFile, chunkSize: Int = 1 << 20) throws(FlowLensError) {
+        self.file = file
+        self.chunkSize = chunkSize
+        input = [UInt8](repeating: 0, count: 1 << 20)
+        if file.isStandardInput {
+            fd = dup(0)
+        } else {
+            fd = open(file.path, O_RDONLY)
+        }
+        guard fd >= 0 else {
+            throw FlowLensError(
+                .unreadable, "cannot open: \(String(cString: strerror(errno)))", location: file.displayName)
+        }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Returns the next chunk of whole lines, or nil at the end of input.
+    /// - Throws: a read or gzip error; chunks decoded before it stay valid.
+    public func next() throws(FlowLensError) -> [UInt8]? {
+        if let pendingError {
+            self.pendingError = nil
+            throw pendingError
+        }
+        if finished { return nil }
+        if !sniffed { try sniff() }
+        var buffer = carry
+        carry = []
+        buffer.reserveCapacity(chunkSize + 4096)
+        var searchFrom = 0
+        while true {
+            let before = buffer.count
+            do {
+                try fill(&buffer, upTo: max(chunkSize, before + 65536))
+            } catch {
+                // Hand out the lines we have; the error comes on the next call.
+                pendingError = error
+                finished = true
+                return try handOut(buffer)
+            }
+            if buffer.count == before {
+                finished = true
+                if let inflater {
+                    do { try inflater.finish() } catch { pendingError = error }
+                }
+                return try handOut(buffer)
+            }
+            if let cut = lastNewline(in: buffer, from: searchFrom) {
+                if cut + 1 < buffer.count { carry = Array(buffer[(cut + 1)...]) }
+                buffer.removeSubrange((cut + 1)...)
+                return buffer
+            }
+            searchFrom = before
+        }
+    }
+
+    private func handOut(_ buffer: [UInt8]) throws(FlowLensError) -> [UInt8]? {
+        if !buffer.isEmpty { return buffer }
+        if let pendingError {
+            self.pendingError = nil
+            throw pendingError
+        }
+        return nil
+    }
+
+    private func lastNewline(in buffer: [UInt8], from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard bytes.count > start else { return nil }
+            var i = bytes.count - 1
+            while i >= start {
+                if bytes[i] == 0x0A { return i }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    private func sniff() throws(FlowLensError) {
+        sniffed = true
+        try refillInput()
+        let available = inputEnd - inputStart
+        if available >= 2 && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B {
+            encoding = .gzip
+            inflater = GzipInflater(name: file.displayName)
+        } else if available >= 4 && input[inputStart..<(inputStart + 4)].elementsEqual("PAR1".utf8) {
+            throw FlowLensError(
+                .notFlowLog, "this is an Apache Parquet file; this build of FlowLens reads flow logs as text only",
+                location: file.displayName)
+        }
+    }
+
+    private func refillInput() throws(FlowLensError) {
+        if inputStart == inputEnd {
+            inputStart = 0
+            inputEnd = 0
+        }
+        guard !inputEOF, inputEnd < input.count else { return }
+        let count = input.count
+        let end = inputEnd
+        let n = input.withUnsafeMutableBytes { raw in
+            read(fd, raw.baseAddress! + end, count - end)
+        }
+        if n < 0 {
+            throw FlowLensError(.ioError, "read failed: \(String(cString: strerror(errno)))", location: file.displayName)
+        }
+        if n == 0 { inputEOF = true }
+        inputEnd += n
+        bytesRead += n
+    }
+
+    /// Appends text to `buffer` until it holds `target` bytes or the input ends.
+    private func fill(_ buffer: inout [UInt8], upTo target: Int) throws(FlowLensError) {
+        while buffer.count < target {
+            if inputStart == inputEnd {
+                if inputEOF { return }
+                try refillInput()
+                if inputStart == inputEnd { return }
+            }
+            if let inflater {
+                let want = target - buffer.count
+                let old = buffer.count
+                buffer.append(contentsOf: repeatElement(0, count: want))
+                let start = inputStart
+                let end = inputEnd
+                var failure: FlowLensError?
+                let (consumed, produced) = input.withUnsafeBytes { raw in
+                    buffer.withUnsafeMutableBytes { out in
+                        do throws(FlowLensError) {
+                            return try inflater.inflate(
+                                input: UnsafeRawBufferPointer(rebasing: raw[start..<end]),
+                                output: UnsafeMutableRawBufferPointer(rebasing: out[old...]))
+                        } catch {
+                            failure = error
+                            return (0, 0)
+                        }
+                    }
+                }
+                buffer.removeLast(want - produced)
+                inputStart += consumed
+                textBytes += produced
+                if let failure { throw failure }
+                if consumed == 0 && produced == 0 {
+                    if inputEOF { return }
+                    // Need more input than is buffered: compact and read.
+                    if inputStart > 0 {
+                        input.withUnsafeMutableBytes { raw in
+                            _ = memmove(raw.baseAddress!, raw.baseAddress! + inputStart, inputEnd - inputStart)
+                        }
+                        inputEnd -= inputStart
+                        inputStart = 0
+                    }
+                    try refillInput()
+                }
+            } else {
+                let take = min(target - buffer.count, inputEnd - inputStart)
+                buffer.append(contentsOf: input[inputStart..<(inputStart + take)])
+                inputStart += take
+                textBytes += take
+            }
+        }
+    }
+}
