@@ -1,0 +1,214 @@
+import FlowCore
+
+/// Lowers a ``FilterExpression`` to a ``Program``: resolves sets, interns text, turns pseudo-fields
+/// into one test per read, and sorts and merges lists so long ones can be binary-searched.
+struct Compiler {
+    private var instructions: [Instruction] = []
+    private var ranges: [NumberRange] = []
+    private var intervals: [AddressInterval] = []
+    private var symbols: [Symbol] = []
+    private let sets: [String: CIDRSet]
+
+    static func compile(_ expression: FilterExpression, sets: [String: CIDRSet]) throws(ExpressionError) -> Program {
+        var compiler = Compiler(sets: sets)
+        let root = try compiler.emit(expression, onTrue: Instruction.accept, onFalse: Instruction.reject)
+        return Program(
+            instructions: compiler.instructions, ranges: compiler.ranges, intervals: compiler.intervals,
+            symbols: compiler.symbols, root: root)
+    }
+
+    private init(sets: [String: CIDRSet]) { self.sets = sets }
+
+    private mutating func append(_ test: Test, onTrue: Int32, onFalse: Int32) -> Int32 {
+        instructions.append(Instruction(test: test, onTrue: onTrue, onFalse: onFalse))
+        return Int32(instructions.count - 1)
+    }
+
+    /// Emits the expression so that it continues at `onTrue` or `onFalse`, and returns its entry.
+    /// The right operand is emitted first because the left one needs its entry as a target.
+    private mutating func emit(_ expression: FilterExpression, onTrue: Int32, onFalse: Int32)
+        throws(ExpressionError) -> Int32
+    {
+        switch expression {
+        case .and(let left, let right):
+            let rightEntry = try emit(right, onTrue: onTrue, onFalse: onFalse)
+            return try emit(left, onTrue: rightEntry, onFalse: onFalse)
+        case .or(let left, let right):
+            let rightEntry = try emit(right, onTrue: onTrue, onFalse: onFalse)
+            return try emit(left, onTrue: onTrue, onFalse: rightEntry)
+        case .not(let inner):
+            return try emit(inner, onTrue: onFalse, onFalse: onTrue)
+        case .exists(let subject):
+            let mask = subject.accessors.reduce(0) { $0 | $1.presenceMask }
+            return append(.present(mask), onTrue: onTrue, onFalse: onFalse)
+        case .comparison(let comparison):
+            // Positive tests on a multi-read subject hold if any read matches; negative ones only
+            // if every read is present and differs ("neither address is X").
+            var entry = onTrue
+            var first = true
+            for accessor in comparison.subject.accessors.reversed() {
+                let test = try makeTest(comparison, accessor)
+                if first {
+                    entry = append(test, onTrue: onTrue, onFalse: onFalse)
+                    first = false
+                } else if comparison.op.isNegative {
+                    entry = append(test, onTrue: entry, onFalse: onFalse)
+                } else {
+                    entry = append(test, onTrue: onTrue, onFalse: entry)
+                }
+            }
+            return entry
+        }
+    }
+
+    private mutating func makeTest(_ comparison: Comparison, _ accessor: Accessor) throws(ExpressionError) -> Test {
+        let op = comparison.op
+        let values = comparison.values
+        let negate = op.isNegative
+        switch accessor.valueKind {
+        case .number, .protocolNumber, .tcpFlags, .time:
+            guard case .field(let field) = accessor else { preconditionFailure("numeric reads are fields") }
+            if op == .has {
+                let mask = values.reduce(UInt64(0)) { mask, value in
+                    if case .number(let bits) = value { mask | bits } else { mask }
+                }
+                return .flagsAll(UInt16(truncatingIfNeeded: mask))
+            }
+            let read = RecordLayout.numeric(field)
+            let merged: [NumberRange]
+            var negated = negate
+            switch op {
+            case .equal, .notEqual, .in, .notIn:
+                merged = Compiler.merge(values.map(Compiler.numericRange))
+            case .less, .lessOrEqual, .greater, .greaterOrEqual:
+                let key = Compiler.numericKey(values[0])
+                // A bound past the end of the key space leaves an empty range: never true.
+                switch op {
+                case .less: merged = key == 0 ? [] : [NumberRange(low: 0, high: key - 1)]
+                case .lessOrEqual: merged = [NumberRange(low: 0, high: key)]
+                case .greater: merged = key == .max ? [] : [NumberRange(low: key + 1, high: .max)]
+                default: merged = [NumberRange(low: key, high: .max)]
+                }
+                negated = false
+            case .has:
+                preconditionFailure("handled above")
+            }
+            switch merged.count {
+            case 0:
+                return negated ? .present(field.bit) : .never
+            case 1:
+                return .inRange(read, low: merged[0].low, high: merged[0].high, negate: negated)
+            default:
+                let start = Int32(ranges.count)
+                ranges.append(contentsOf: merged)
+                return .inRanges(read, start: start, count: Int32(merged.count), negate: negated)
+            }
+        case .address:
+            var blocks: [CIDR] = []
+            for value in values {
+                switch value {
+                case .network(let cidr): blocks.append(cidr)
+                case .set(let name):
+                    guard let set = sets[name] else {
+                        let known = sets.keys.sorted().map { "$" + $0 }.joined(separator: ", ")
+                        throw ExpressionError(
+                            "unknown set '$\(name)'", at: nil,
+                            hint: sets.isEmpty ? "no sets are defined" : "known sets: \(known)")
+                    }
+                    blocks.append(contentsOf: set.blocks)
+                default: preconditionFailure("address comparisons hold networks and sets")
+                }
+            }
+            let merged = Compiler.merge(blocks.map(Compiler.interval))
+            let start = Int32(intervals.count)
+            intervals.append(contentsOf: merged)
+            return .inIntervals(
+                RecordLayout.address(accessor), start: start, count: Int32(merged.count), negate: negate)
+        case .text:
+            guard case .field(let field) = accessor else { preconditionFailure("text reads are fields") }
+            let offset = RecordLayout.text(field)
+            let interned = Array(
+                Set(
+                    values.map { value -> Symbol in
+                        guard case .text(let text) = value else { preconditionFailure("text comparisons hold text") }
+                        return Symbol(text)
+                    })
+            ).sorted()
+            if interned.count == 1 {
+                return .textEquals(bit: field.rawValue, offset: offset, interned[0], negate: negate)
+            }
+            let start = Int32(symbols.count)
+            symbols.append(contentsOf: interned)
+            return .textIn(
+                bit: field.rawValue, offset: offset, start: start, count: Int32(interned.count), negate: negate)
+        case .action, .logStatus, .flowDirection:
+            guard case .field(let field) = accessor else { preconditionFailure("enum reads are fields") }
+            var mask: UInt8 = 0
+            for value in values {
+                switch value {
+                case .action(let action): mask |= 1 << action.rawValue
+                case .logStatus(let status): mask |= 1 << status.rawValue
+                case .flowDirection(let direction): mask |= 1 << direction.rawValue
+                default: preconditionFailure("enum comparisons hold enum values")
+                }
+            }
+            return .enumIn(field, mask: mask, negate: negate)
+        }
+    }
+
+    private static func numericKey(_ value: FilterValue) -> UInt64 {
+        switch value {
+        case .number(let number): number
+        case .time(let seconds): Program.timeKey(seconds)
+        default: preconditionFailure("numeric comparisons hold numbers and times")
+        }
+    }
+
+    private static func numericRange(_ value: FilterValue) -> NumberRange {
+        if case .range(let range) = value { return NumberRange(low: range.lowerBound, high: range.upperBound) }
+        let key = numericKey(value)
+        return NumberRange(low: key, high: key)
+    }
+
+    private static func interval(_ cidr: CIDR) -> AddressInterval {
+        let hostHigh: UInt64 = cidr.bits >= 64 ? 0 : ~0 >> UInt64(cidr.bits)
+        let hostLow: UInt64 = cidr.bits <= 64 ? ~0 : (cidr.bits >= 128 ? 0 : ~0 >> UInt64(cidr.bits - 64))
+        return AddressInterval(
+            low: cidr.network,
+            high: IPAddress(high: cidr.network.high | hostHigh, low: cidr.network.low | hostLow))
+    }
+
+    /// Sorts and merges overlapping or touching ranges into a disjoint, ascending list.
+    static func merge(_ input: [NumberRange]) -> [NumberRange] {
+        let sorted = input.sorted { $0.low < $1.low }
+        var merged: [NumberRange] = []
+        for range in sorted {
+            if let last = merged.last, last.high == .max || range.low <= last.high + 1 {
+                merged[merged.count - 1].high = max(last.high, range.high)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    static func merge(_ input: [AddressInterval]) -> [AddressInterval] {
+        let sorted = input.sorted { Program.less($0.low, $1.low) }
+        var merged: [AddressInterval] = []
+        for interval in sorted {
+            if let last = merged.last, !Program.less(successor(last.high) ?? last.high, interval.low) {
+                if Program.less(last.high, interval.high) { merged[merged.count - 1].high = interval.high }
+            } else {
+                merged.append(interval)
+            }
+        }
+        return merged
+    }
+
+    /// The next address, or `nil` after the last one.
+    private static func successor(_ address: IPAddress) -> IPAddress? {
+        if address.low != .max { return IPAddress(high: address.high, low: address.low + 1) }
+        if address.high != .max { return IPAddress(high: address.high + 1, low: 0) }
+        return nil
+    }
+}

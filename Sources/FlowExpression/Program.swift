@@ -1,0 +1,165 @@
+import FlowCore
+
+/// A compiled filter: instructions and the constant tables they index, in buffers allocated once.
+///
+/// Immutable after `init`, which is what makes the unchecked `Sendable` sound. Evaluation follows
+/// jumps from `root` until it reaches accept or reject, and never allocates. Records are ~300
+/// bytes, so evaluation reads them through a pointer: fields are loaded at their offsets and
+/// nothing is copied.
+final class Program: @unchecked Sendable {
+    private let instructions: UnsafeMutableBufferPointer<Instruction>
+    private let ranges: UnsafeMutableBufferPointer<NumberRange>
+    private let intervals: UnsafeMutableBufferPointer<AddressInterval>
+    private let symbols: UnsafeMutableBufferPointer<Symbol>
+    private let root: Int32
+
+    /// Lists at most this long are scanned; longer ones (an intel feed as a `$set`) are searched.
+    private static let linearScanLimit = 8
+
+    init(
+        instructions: [Instruction], ranges: [NumberRange], intervals: [AddressInterval], symbols: [Symbol],
+        root: Int32
+    ) {
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+        }
+        self.instructions = copy(instructions)
+        self.ranges = copy(ranges)
+        self.intervals = copy(intervals)
+        self.symbols = copy(symbols)
+        self.root = root
+    }
+
+    deinit {
+        instructions.deallocate()
+        ranges.deallocate()
+        intervals.deallocate()
+        symbols.deallocate()
+    }
+
+    func matches(_ record: UnsafePointer<FlowRecord>) -> Bool {
+        let raw = UnsafeRawPointer(record)
+        let present = record.pointee.present
+        var next = root
+        while next >= 0 {
+            let instruction = instructions[Int(next)]
+            next = test(instruction.test, raw, present) ? instruction.onTrue : instruction.onFalse
+        }
+        return next == Instruction.accept
+    }
+
+    @inline(__always)
+    private func test(_ test: Test, _ record: UnsafeRawPointer, _ present: UInt64) -> Bool {
+        switch test {
+        case .present(let mask):
+            return present & mask != 0
+        case .never:
+            return false
+        case .inRange(let read, let low, let high, let negate):
+            guard present & (1 &<< UInt64(read.bit)) != 0 else { return false }
+            // One unsigned compare covers both bounds.
+            return (Program.load(read, record) &- low <= high &- low) != negate
+        case .inRanges(let read, let start, let count, let negate):
+            guard present & (1 &<< UInt64(read.bit)) != 0 else { return false }
+            return inRanges(Program.load(read, record), Int(start), Int(count)) != negate
+        case .inIntervals(let read, let start, let count, let negate):
+            let offset: Int
+            if present & (1 &<< UInt64(read.bit)) != 0 {
+                offset = Int(read.offset)
+            } else if read.fallbackBit != .max, present & (1 &<< UInt64(read.fallbackBit)) != 0 {
+                offset = Int(read.fallbackOffset)
+            } else {
+                return false
+            }
+            return inIntervals(record.load(fromByteOffset: offset, as: IPAddress.self), Int(start), Int(count))
+                != negate
+        case .textEquals(let bit, let offset, let symbol, let negate):
+            guard present & (1 &<< UInt64(bit)) != 0 else { return false }
+            return (record.load(fromByteOffset: Int(offset), as: Symbol.self) == symbol) != negate
+        case .textIn(let bit, let offset, let start, let count, let negate):
+            guard present & (1 &<< UInt64(bit)) != 0 else { return false }
+            return textIn(record.load(fromByteOffset: Int(offset), as: Symbol.self), Int(start), Int(count)) != negate
+        case .enumIn(let field, let mask, let negate):
+            guard present & field.bit != 0 else { return false }
+            let typed = record.assumingMemoryBound(to: FlowRecord.self)
+            let raw: UInt8? =
+                switch field {
+                case .action: typed.pointee.action?.rawValue
+                case .logStatus: typed.pointee.logStatus?.rawValue
+                default: typed.pointee.flowDirection?.rawValue
+                }
+            guard let raw else { return false }
+            return (mask & (1 &<< raw) != 0) != negate
+        case .flagsAll(let mask):
+            guard present & FlowField.tcpFlags.bit != 0 else { return false }
+            return record.assumingMemoryBound(to: FlowRecord.self).pointee.tcpFlags & mask == mask
+        }
+    }
+
+    @inline(__always)
+    private static func load(_ read: NumericRead, _ record: UnsafeRawPointer) -> UInt64 {
+        let offset = Int(read.offset)
+        switch read.width {
+        case .u8: return UInt64(record.load(fromByteOffset: offset, as: UInt8.self))
+        case .u16: return UInt64(record.load(fromByteOffset: offset, as: UInt16.self))
+        case .u64: return record.load(fromByteOffset: offset, as: UInt64.self)
+        case .time: return timeKey(record.load(fromByteOffset: offset, as: Int64.self))
+        }
+    }
+
+    /// Times are signed; flipping the sign bit maps them onto unsigned keys in the same order.
+    @inline(__always)
+    static func timeKey(_ seconds: Int64) -> UInt64 { UInt64(bitPattern: seconds) ^ (1 << 63) }
+
+    /// `IPAddress.<` lives in another module and is not inlinable; this is, on the stored halves.
+    @inline(__always)
+    static func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
+
+    private func inRanges(_ value: UInt64, _ start: Int, _ count: Int) -> Bool {
+        if count <= Program.linearScanLimit {
+            for i in start..<start + count where ranges[i].low <= value && value <= ranges[i].high { return true }
+            return false
+        }
+        // The last range starting at or below the value is the only one that can hold it.
+        var low = start
+        var high = start + count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].low <= value { low = middle + 1 } else { high = middle }
+        }
+        return low > start && value <= ranges[low - 1].high
+    }
+
+    private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
+        if count <= Program.linearScanLimit {
+            for i in start..<start + count
+            where !Program.less(address, intervals[i].low) && !Program.less(intervals[i].high, address) {
+                return true
+            }
+            return false
+        }
+        var low = start
+        var high = start + count
+        while low < high {
+            let middle = (low + high) / 2
+            if !Program.less(address, intervals[middle].low) { low = middle + 1 } else { high = middle }
+        }
+        return low > start && !Program.less(intervals[low - 1].high, address)
+    }
+
+    private func textIn(_ symbol: Symbol, _ start: Int, _ count: Int) -> Bool {
+        if count <= Program.linearScanLimit {
+            for i in start..<start + count where symbols[i] == symbol { return true }
+            return false
+        }
+        var low = start
+        var high = start + count
+        while low < high {
+            let middle = (low + high) / 2
+            if symbols[middle].id < symbol.id { low = middle + 1 } else { high = middle }
+        }
+        return low < start + count && symbols[low] == symbol
+    }
+}

@@ -1,0 +1,82 @@
+import FlowCore
+
+/// Where and how to read a numeric field.
+struct NumericRead: Sendable {
+    enum Width: UInt8, Sendable {
+        case u8, u16, u64
+        /// A signed time, read as a key whose unsigned order is its signed order.
+        case time
+    }
+
+    var bit: UInt8
+    var width: Width
+    var offset: Int32
+}
+
+/// Where to read an address: the primary field, or when it is absent, an optional fallback
+/// (how `src` reads `pkt-srcaddr` else `srcaddr`).
+struct AddressRead: Sendable {
+    var bit: UInt8
+    var offset: Int32
+    /// `UInt8.max` when there is no fallback.
+    var fallbackBit: UInt8
+    var fallbackOffset: Int32
+}
+
+/// Byte offsets of the stored fields, from the compiler's own layout of ``FlowRecord``.
+enum RecordLayout {
+    static func numeric(_ field: FlowField) -> NumericRead {
+        let bit = field.rawValue
+        func at(_ path: PartialKeyPath<FlowRecord>, _ width: NumericRead.Width, plus extra: Int = 0) -> NumericRead {
+            NumericRead(bit: bit, width: width, offset: Int32(MemoryLayout<FlowRecord>.offset(of: path)! + extra))
+        }
+        switch field {
+        case .version: return at(\.version, .u8)
+        case .proto: return at(\.proto, .u8)
+        case .trafficPath: return at(\.trafficPath, .u8)
+        case .encryptionStatus: return at(\.encryptionStatus, .u8)
+        case .srcport: return at(\.srcport, .u16)
+        case .dstport: return at(\.dstport, .u16)
+        case .tcpFlags: return at(\.tcpFlags, .u16)
+        case .packets: return at(\.packets, .u64)
+        case .bytes: return at(\.bytes, .u64)
+        case .packetsLostNoRoute: return at(\.packetsLost, .u64)
+        case .packetsLostBlackhole: return at(\.packetsLost, .u64, plus: 8)
+        case .packetsLostMTUExceeded: return at(\.packetsLost, .u64, plus: 16)
+        case .packetsLostTTLExpired: return at(\.packetsLost, .u64, plus: 24)
+        case .start: return at(\.start, .time)
+        case .end: return at(\.end, .time)
+        default: preconditionFailure("\(field.name) is not numeric")
+        }
+    }
+
+    static func address(_ accessor: Accessor) -> AddressRead {
+        func offset(_ field: FlowField) -> Int32 {
+            let path: PartialKeyPath<FlowRecord> =
+                switch field {
+                case .srcaddr: \.srcaddr
+                case .dstaddr: \.dstaddr
+                case .pktSrcaddr: \.pktSrcaddr
+                case .pktDstaddr: \.pktDstaddr
+                default: preconditionFailure("\(field.name) is not an address")
+                }
+            return Int32(MemoryLayout<FlowRecord>.offset(of: path)!)
+        }
+        switch accessor {
+        case .field(let field):
+            return AddressRead(bit: field.rawValue, offset: offset(field), fallbackBit: .max, fallbackOffset: 0)
+        case .packetSource:
+            return AddressRead(
+                bit: FlowField.pktSrcaddr.rawValue, offset: offset(.pktSrcaddr),
+                fallbackBit: FlowField.srcaddr.rawValue, fallbackOffset: offset(.srcaddr))
+        case .packetDestination:
+            return AddressRead(
+                bit: FlowField.pktDstaddr.rawValue, offset: offset(.pktDstaddr),
+                fallbackBit: FlowField.dstaddr.rawValue, fallbackOffset: offset(.dstaddr))
+        }
+    }
+
+    static func text(_ field: FlowField) -> Int32 {
+        Int32(MemoryLayout<FlowRecord>.offset(of: \.texts)! + field.textSlot * MemoryLayout<Symbol>.stride)
+    }
+}
