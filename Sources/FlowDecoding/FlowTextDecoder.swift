@@ -26,6 +26,12 @@ public struct FlowTextDecoder {
     private var jsonScratch: [UInt8] = []
     private var extraScratch: [Symbol] = []
     private var planRecords = 0
+    private var hasExtras = false
+    private var extrasPending = true
+    private static let cacheWidth = 64
+    private var cacheBytes: [UInt8] = []
+    private var cacheLengths: [Int] = []
+    private var cacheSymbols: [Symbol] = []
 
     public init(plan: ColumnPlan = .v2Default, fileName: String, strict: Bool = false, firstLine: Int = 0) {
         self.plan = plan
@@ -33,7 +39,16 @@ public struct FlowTextDecoder {
         self.strict = strict
         self.lineNumber = firstLine
         ops = ColumnOp.compile(plan)
+        resetPlanState()
+    }
+
+    private mutating func resetPlanState() {
         extraScratch = [Symbol](repeating: .empty, count: plan.extraNames.count)
+        hasExtras = !plan.extraNames.isEmpty
+        extrasPending = true
+        cacheBytes = [UInt8](repeating: 0, count: ops.count * Self.cacheWidth)
+        cacheLengths = [Int](repeating: -1, count: ops.count)
+        cacheSymbols = [Symbol](repeating: .empty, count: ops.count)
     }
 
     /// Replaces the column plan (a header line does this by itself).
@@ -41,7 +56,7 @@ public struct FlowTextDecoder {
         flushLayoutCount()
         plan = newPlan
         ops = ColumnOp.compile(newPlan)
-        extraScratch = [Symbol](repeating: .empty, count: newPlan.extraNames.count)
+        resetPlanState()
     }
 
     /// Records the layout tally; call once decoding is over.
@@ -68,6 +83,7 @@ public struct FlowTextDecoder {
     ) throws(FlowLensError) -> Int {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return 0 }
         if batches.isEmpty { batches.append(FlowBatch()) }
+        extrasPending = true
         let count = bytes.count
         var position = 0
         while position < count {
@@ -167,6 +183,7 @@ public struct FlowTextDecoder {
     private mutating func decodeFields(
         _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into batches: inout [FlowBatch]
     ) throws(FlowLensError) {
+        guard let p = line.baseAddress else { return }
         var record = FlowRecord()
         var mask: UInt64 = 0
         var i = startIndex
@@ -174,44 +191,63 @@ public struct FlowTextDecoder {
         let opCount = ops.count
         var column = 0
         while column < opCount {
-            while i < n && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
+            // Any byte up to space separates fields (space and tab in practice; CR is stripped).
+            while i < n && p[i] <= 0x20 { i += 1 }
             if i >= n {
                 try fieldCountError(line, found: column)
                 return
             }
-            let tokenStart = i
-            while i < n && line[i] != 0x20 && line[i] != 0x09 { i += 1 }
-            let token = UnsafeBufferPointer(rebasing: line[tokenStart..<i])
             let op = ops[column]
             column += 1
-            if token.count == 1 && token[0] == UInt8(ascii: "-") { continue }
+            let tokenStart = i
+            if p[i] == UInt8(ascii: "-") && (i + 1 == n || p[i + 1] <= 0x20) {
+                i += 1
+                continue
+            }
             switch op.kind {
-            case .number:
-                guard let value = try parseNumber(token, op: op) else { return }
-                switch op.field {
-                case .version: record.version = UInt8(truncatingIfNeeded: value)
-                case .srcport: record.srcport = UInt16(truncatingIfNeeded: value)
-                case .dstport: record.dstport = UInt16(truncatingIfNeeded: value)
-                case .proto: record.proto = UInt8(truncatingIfNeeded: value)
-                case .packets: record.packets = value
-                case .bytes: record.bytes = value
-                case .tcpFlags: record.tcpFlags = UInt16(truncatingIfNeeded: value)
-                case .trafficPath: record.trafficPath = UInt8(truncatingIfNeeded: value)
-                case .encryptionStatus: record.encryptionStatus = UInt8(truncatingIfNeeded: value)
-                case .packetsLostNoRoute: record.packetsLost[0] = value
-                case .packetsLostBlackhole: record.packetsLost[1] = value
-                case .packetsLostMTUExceeded: record.packetsLost[2] = value
-                case .packetsLostTTLExpired: record.packetsLost[3] = value
-                default: break
+            case .number, .time:
+                // Parse while scanning: up to 19 digits cannot overflow a UInt64.
+                var value: UInt64 = 0
+                while i < n {
+                    let digit = p[i] &- 48
+                    if digit > 9 { break }
+                    value = value &* 10 &+ UInt64(digit)
+                    i += 1
                 }
-            case .time:
-                guard var value = try parseNumber(token, op: op) else { return }
-                // Some exporters write milliseconds; no real flow log second count reaches 2^31 before 2038.
-                if value >= 1 << 31 { value /= 1000 }
-                if op.field == .start { record.start = Int64(value) } else { record.end = Int64(value) }
+                let digits = i - tokenStart
+                if (i < n && p[i] > 0x20) || digits == 0 || digits > 19 || value > op.max {
+                    i = Self.tokenEnd(p, i, n)
+                    let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
+                    guard let checked = try parseNumber(token, op: op, line: line) else { return }
+                    value = checked
+                }
+                if op.kind == .time {
+                    // Some exporters write milliseconds; second counts stay below 2^31 until 2038.
+                    if value >= 1 << 31 { value /= 1000 }
+                    if op.field == .start { record.start = Int64(value) } else { record.end = Int64(value) }
+                } else {
+                    switch op.field {
+                    case .version: record.version = UInt8(truncatingIfNeeded: value)
+                    case .srcport: record.srcport = UInt16(truncatingIfNeeded: value)
+                    case .dstport: record.dstport = UInt16(truncatingIfNeeded: value)
+                    case .proto: record.proto = UInt8(truncatingIfNeeded: value)
+                    case .packets: record.packets = value
+                    case .bytes: record.bytes = value
+                    case .tcpFlags: record.tcpFlags = UInt16(truncatingIfNeeded: value)
+                    case .trafficPath: record.trafficPath = UInt8(truncatingIfNeeded: value)
+                    case .encryptionStatus: record.encryptionStatus = UInt8(truncatingIfNeeded: value)
+                    case .packetsLostNoRoute: record.packetsLost[0] = value
+                    case .packetsLostBlackhole: record.packetsLost[1] = value
+                    case .packetsLostMTUExceeded: record.packetsLost[2] = value
+                    case .packetsLostTTLExpired: record.packetsLost[3] = value
+                    default: break
+                    }
+                }
             case .address:
+                i = Self.tokenEnd(p, i, n)
+                let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                 guard let address = IPAddress.parse(token) else {
-                    try malformed(field: op.field.name, value: token, reason: .badAddress)
+                    try fieldError(line, field: op.field.name, value: token, reason: .badAddress)
                     return
                 }
                 switch op.field {
@@ -221,17 +257,22 @@ public struct FlowTextDecoder {
                 default: record.pktDstaddr = address
                 }
             case .text:
-                record.texts[op.slot] = interner.intern(token)
+                i = Self.tokenEnd(p, i, n)
+                record.texts[op.slot] = internCached(column - 1, p + tokenStart, i - tokenStart)
             case .action:
+                i = Self.tokenEnd(p, i, n)
+                let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                 if Keyword.equals(token, "ACCEPT") {
                     record.action = .accept
                 } else if Keyword.equals(token, "REJECT") {
                     record.action = .reject
                 } else {
-                    try malformed(field: op.field.name, value: token, reason: .unknownAction)
+                    try fieldError(line, field: op.field.name, value: token, reason: .unknownAction)
                     return
                 }
             case .logStatus:
+                i = Self.tokenEnd(p, i, n)
+                let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                 if Keyword.equals(token, "OK") {
                     record.logStatus = .ok
                 } else if Keyword.equals(token, "NODATA") {
@@ -239,46 +280,38 @@ public struct FlowTextDecoder {
                 } else if Keyword.equals(token, "SKIPDATA") {
                     record.logStatus = .skipData
                 } else {
-                    try malformed(field: op.field.name, value: token, reason: .unknownLogStatus)
+                    try fieldError(line, field: op.field.name, value: token, reason: .unknownLogStatus)
                     return
                 }
             case .direction:
+                i = Self.tokenEnd(p, i, n)
+                let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                 if Keyword.equals(token, "ingress") {
                     record.flowDirection = .ingress
                 } else if Keyword.equals(token, "egress") {
                     record.flowDirection = .egress
                 } else {
-                    try malformed(field: op.field.name, value: token, reason: .unknownDirection)
+                    try fieldError(line, field: op.field.name, value: token, reason: .unknownDirection)
                     return
                 }
             case .extra:
-                extraScratch[op.slot] = interner.intern(token)
+                i = Self.tokenEnd(p, i, n)
+                extraScratch[op.slot] = interner.intern(UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart))
                 continue
             }
             mask |= op.field.bit
         }
-        while i < n && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
+        while i < n && p[i] <= 0x20 { i += 1 }
         // Anything after the last field must be a `#` comment (AWS's own examples carry them).
-        if i < n && line[i] != UInt8(ascii: "#") {
+        if i < n && p[i] != UInt8(ascii: "#") {
             try fieldCountError(line, found: nil)
             return
         }
         record.present = mask
-        let extras = plan.extraNames
-        if batches[batches.count - 1].extraNames != extras {
-            if batches[batches.count - 1].records.isEmpty {
-                batches[batches.count - 1].extraNames = extras
-            } else {
-                var next = FlowBatch(
-                    sourceIndex: batches[batches.count - 1].sourceIndex,
-                    sequence: batches[batches.count - 1].sequence + 1)
-                next.extraNames = extras
-                batches.append(next)
-            }
-        }
+        if extrasPending { startExtrasBatch(&batches) }
         let last = batches.count - 1
         batches[last].records.append(record)
-        if !extras.isEmpty {
+        if hasExtras {
             batches[last].extraValues.append(contentsOf: extraScratch)
             for k in extraScratch.indices { extraScratch[k] = .empty }
         }
@@ -286,29 +319,84 @@ public struct FlowTextDecoder {
         planRecords += 1
     }
 
+    /// Starts a new batch when the extra columns differ from those of the current batch, so that
+    /// one batch never mixes layouts of extras.
+    private mutating func startExtrasBatch(_ batches: inout [FlowBatch]) {
+        extrasPending = false
+        let extras = plan.extraNames
+        let last = batches.count - 1
+        guard batches[last].extraNames != extras else { return }
+        if batches[last].records.isEmpty {
+            batches[last].extraNames = extras
+        } else {
+            var next = FlowBatch(sourceIndex: batches[last].sourceIndex, sequence: batches[last].sequence + 1)
+            next.extraNames = extras
+            batches.append(next)
+        }
+    }
+
+    /// The end of the token starting at `i`: eight bytes at a time, looking for a byte <= 0x20.
     @inline(__always)
-    private mutating func parseNumber(_ token: UnsafeBufferPointer<UInt8>, op: ColumnOp) throws(FlowLensError) -> UInt64? {
+    static func tokenEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+        var i = start
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // High bit set in each byte below 0x21 (bytes >= 0x80 are excluded by `& ~v`); the
+            // lowest flagged byte is exact, which is the one we need.
+            let flags = (v &- 0x2121_2121_2121_2121) & ~v & 0x8080_8080_8080_8080
+            if flags != 0 { return i + flags.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n && p[i] > 0x20 { i += 1 }
+        return i
+    }
+
+    /// Interns a text value, first checking the value this column had on the previous line:
+    /// account, interface, VPC and subnet ids repeat line after line.
+    @inline(__always)
+    private mutating func internCached(_ column: Int, _ start: UnsafePointer<UInt8>, _ count: Int) -> Symbol {
+        let base = column &* Self.cacheWidth
+        if count == cacheLengths[column] {
+            let equal = cacheBytes.withUnsafeBufferPointer { memEqual($0.baseAddress! + base, start, count) }
+            if equal { return cacheSymbols[column] }
+        }
+        let symbol = interner.intern(UnsafeBufferPointer(start: start, count: count))
+        if count <= Self.cacheWidth {
+            cacheBytes.withUnsafeMutableBufferPointer { buffer in
+                (buffer.baseAddress! + base).update(from: start, count: count)
+            }
+            cacheLengths[column] = count
+            cacheSymbols[column] = symbol
+        }
+        return symbol
+    }
+
+    @inline(__always)
+    private mutating func parseNumber(
+        _ token: UnsafeBufferPointer<UInt8>, op: ColumnOp, line: UnsafeBufferPointer<UInt8>
+    ) throws(FlowLensError) -> UInt64? {
         var value: UInt64 = 0
         if token.count > 20 {
-            try malformed(field: op.field.name, value: token, reason: Self.allDigits(token) ? .numberTooLarge : .notANumber)
+            try fieldError(line, field: op.field.name, value: token, reason: Self.allDigits(token) ? .numberTooLarge : .notANumber)
             return nil
         }
         for k in 0..<token.count {
             let digit = token[k] &- 48
             if digit > 9 {
-                try malformed(field: op.field.name, value: token, reason: .notANumber)
+                try fieldError(line, field: op.field.name, value: token, reason: .notANumber)
                 return nil
             }
             let (times, o1) = value.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
             if o1 || o2 {
-                try malformed(field: op.field.name, value: token, reason: .numberTooLarge)
+                try fieldError(line, field: op.field.name, value: token, reason: .numberTooLarge)
                 return nil
             }
             value = sum
         }
         if value > op.max {
-            try malformed(field: op.field.name, value: token, reason: .numberTooLarge)
+            try fieldError(line, field: op.field.name, value: token, reason: .numberTooLarge)
             return nil
         }
         return value
@@ -318,14 +406,34 @@ public struct FlowTextDecoder {
         token.allSatisfy { $0 &- 48 < 10 }
     }
 
-    private mutating func fieldCountError(_ line: UnsafeBufferPointer<UInt8>, found: Int?) throws(FlowLensError) {
+    /// A bad value on a line with the wrong number of fields is reported as a field-count
+    /// problem: the columns are shifted, so naming the field would mislead.
+    private mutating func fieldError(
+        _ line: UnsafeBufferPointer<UInt8>, field: String, value: UnsafeBufferPointer<UInt8>, reason: MalformedReason
+    ) throws(FlowLensError) {
+        if Self.tokenCount(line) != ops.count {
+            try fieldCountError(line, found: nil)
+        } else {
+            try malformed(field: field, value: value, reason: reason)
+        }
+    }
+
+    private static func tokenCount(_ line: UnsafeBufferPointer<UInt8>) -> Int {
         var tokens = 0
         var inToken = false
         for c in line {
             let space = c == 0x20 || c == 0x09
-            if !space && !inToken { tokens += 1 }
+            if !space && !inToken {
+                if c == UInt8(ascii: "#") { break }
+                tokens += 1
+            }
             inToken = !space
         }
+        return tokens
+    }
+
+    private mutating func fieldCountError(_ line: UnsafeBufferPointer<UInt8>, found: Int?) throws(FlowLensError) {
+        let tokens = Self.tokenCount(line)
         let reason: MalformedReason = tokens == 1 || ops.isEmpty ? .notFlowLog : .fieldCount
         let detail = "expected \(ops.count) fields, found \(tokens)"
         try malformed(field: nil, value: line, reason: reason, detail: detail)

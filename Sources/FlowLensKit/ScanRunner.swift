@@ -124,7 +124,6 @@ public final class ScanRunner {
             throw FlowLensError(.ioError, "\(error)")
         }
         for sink in sinks { sink.finish() }
-        allCounters.records = allCounters.records
         if !outcomes.contains(where: \.wasRead) {
             let reasons = (resolution.errors + outcomes.compactMap(\.problem)).map(\.description)
             throw FlowLensError(

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowDecoding
+import FlowSources
 
 /// The document `scan --format json` prints, and the model the text output renders.
 ///
