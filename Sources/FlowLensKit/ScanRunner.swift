@@ -75,7 +75,9 @@ public final class ScanRunner {
                     let outcome = Self.outcome(
                         chunk: chunk, records: fileRecords, counters: fileCounters)
                     outcomes.append(outcome)
-                    allCounters.merge(fileCounters)
+                    // A file that is not a flow log is reported as failed, not as thousands of
+                    // malformed lines.
+                    if outcome.wasRead { allCounters.merge(fileCounters) }
                     fileCounters = DecodeCounters()
                     fileRecords = 0
                     bytesDone += chunk.bytesRead
@@ -162,7 +164,7 @@ public final class ScanRunner {
             let message =
                 json * 2 >= counters.malformedTotal
                 ? "not a flow log: JSON without a flow log \"message\" (another kind of log, such as CloudTrail?)"
-                : "not a flow log: none of its \(counters.lines) lines could be decoded"
+                : "not a flow log: none of its \(counters.lines) line(s) could be decoded"
             outcome.problem = FlowLensError(
                 .notFlowLog, message, location: name, cause: counters.samples.first.map { "first: \($0)" })
         } else if records == 0 {

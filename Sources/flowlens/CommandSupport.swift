@@ -7,14 +7,16 @@ import Foundation
 /// Glue shared by the commands: running a pass with its errors mapped to exit codes, JSON output.
 enum CommandSupport {
     /// Runs a pass; a run that read nothing exits 1 with the reasons on stderr.
-    static func run(_ runner: ScanRunner, progress: ProgressLine) throws -> ScanResult {
+    /// - Parameter reportProblems: Print each source's problem on stderr (when stdout carries
+    ///   JSON, say, and would not show them).
+    static func run(_ runner: ScanRunner, progress: ProgressLine, reportProblems: Bool = true) throws -> ScanResult {
         do {
             let result = try runner.run(progress: progress.enabled ? { progress.show($0) } : nil)
             progress.clear()
-            for outcome in result.outcomes {
+            for outcome in result.outcomes where reportProblems {
                 if let problem = outcome.problem { Stderr.print("flowlens: \(outcome.status.rawValue): \(problem)") }
             }
-            for error in result.resolutionErrors { Stderr.print("flowlens: \(error)") }
+            for error in result.resolutionErrors where reportProblems { Stderr.print("flowlens: \(error)") }
             return result
         } catch {
             progress.clear()

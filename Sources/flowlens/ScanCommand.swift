@@ -41,7 +41,7 @@ extension FlowLens {
                 runner.filter = { filter.matches($0) }
             }
             let progress = ProgressLine(enabled: !quiet)
-            let result = try CommandSupport.run(runner, progress: progress)
+            let result = try CommandSupport.run(runner, progress: progress, reportProblems: format != .text)
             let summary = ScanSummary(result: result, top: top)
             switch format {
             case .text: print(summary.text())
