@@ -110,10 +110,7 @@ struct Compiler {
                 case .network(let cidr): blocks.append(cidr)
                 case .set(let name):
                     guard let set = sets[name] else {
-                        let known = sets.keys.sorted().map { "$" + $0 }.joined(separator: ", ")
-                        throw ExpressionError(
-                            "unknown set '$\(name)'", at: nil,
-                            hint: sets.isEmpty ? "no sets are defined" : "known sets: \(known)")
+                        throw ExpressionError.unknownSet(name, known: sets.keys, at: nil)
                     }
                     blocks.append(contentsOf: set.blocks)
                 default: preconditionFailure("address comparisons hold networks and sets")

@@ -18,6 +18,16 @@ struct ExpressionError: Error, Sendable {
         self.hint = hint
     }
 
+    /// `$name` is not among the sets the caller defined.
+    static func unknownSet(_ name: String, known: some Collection<String>, at offset: Int?) -> ExpressionError {
+        guard !known.isEmpty else {
+            return ExpressionError("unknown set '$\(name)'", at: offset, hint: "no sets are defined")
+        }
+        let list = known.sorted().map { "$" + $0 }.joined(separator: ", ")
+        let guess = Suggestion.closest(to: name, in: Array(known)).map { "did you mean '$\($0)'? " } ?? ""
+        return ExpressionError("unknown set '$\(name)'", at: offset, hint: "\(guess)known sets: \(list)")
+    }
+
     func flowLensError(source: String?) -> FlowLensError {
         let hintText = hint.map { " (\($0))" } ?? ""
         guard let offset, let source else { return FlowLensError(.badExpression, problem + hintText) }

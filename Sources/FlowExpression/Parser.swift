@@ -21,9 +21,13 @@ struct Parser {
     private var index = 0
     private let knownSets: Set<String>?
     private var depth = 0
+    private var conditions = 0
 
     /// Deeper nesting than this is surely generated or hostile; stop before the stack does.
     private static let maximumDepth = 200
+    /// Chains of `or` build trees as deep as they are long, and compiling and printing recurse
+    /// over them; lists (`in (...)`) are the way to test many values.
+    static let maximumConditions = 1000
 
     static func parse(_ source: String, knownSets: Set<String>?) throws(ExpressionError) -> FilterExpression {
         var parser = Parser(source: source, tokens: try Lexer.tokenize(source), knownSets: knownSets)
@@ -110,6 +114,12 @@ struct Parser {
             }
             _ = advance()
             return inner
+        }
+        conditions += 1
+        guard conditions <= Parser.maximumConditions else {
+            throw ExpressionError(
+                "more than \(Parser.maximumConditions) conditions", at: peek.offset,
+                hint: "test many values with a list, such as 'dstport in (22, 23, 3389)'")
         }
         if peek.isKeyword("exists") {
             _ = advance()
@@ -244,10 +254,7 @@ struct Parser {
                 hint: kind.expectation)
         }
         if token.kind == .setName, let knownSets, !knownSets.contains(token.text) {
-            let list = knownSets.sorted().map { "$" + $0 }.joined(separator: ", ")
-            throw ExpressionError(
-                "unknown set \(token.quoted)", at: token.offset,
-                hint: knownSets.isEmpty ? "no sets are defined" : "known sets: \(list)")
+            throw ExpressionError.unknownSet(token.text, known: knownSets, at: token.offset)
         }
         _ = advance()
         let value = try kind.parse(token, subject: subject.name, allowRange: allowRange)

@@ -2,7 +2,8 @@
 enum Suggestion {
     static func closest(to word: String, in candidates: [String]) -> String? {
         let word = word.lowercased()
-        let limit = max(1, word.count / 3)
+        // Very short words are a step away from everything; suggest only a change of case.
+        let limit = word.count < 3 ? 0 : max(1, word.count / 3)
         var best: (String, Int)? = nil
         for candidate in candidates {
             let distance = editDistance(word, candidate)

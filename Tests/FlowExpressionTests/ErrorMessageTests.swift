@@ -62,10 +62,13 @@ private func message(_ text: String, sets: [String: CIDRSet] = [:]) -> String? {
         let sets = ["db": CIDRSet(), "trusted": CIDRSet()]
         #expect(
             message("srcaddr in $trusted and dstaddr in $dbs", sets: sets) == """
-                unknown set '$dbs' at column 36 (known sets: $db, $internal, $trusted)
+                unknown set '$dbs' at column 36 (did you mean '$db'? known sets: $db, $internal, $trusted)
                   srcaddr in $trusted and dstaddr in $dbs
                                                      ^
                 """)
+        #expect(
+            message("dstaddr in $DB", sets: sets)?.hasPrefix(
+                "unknown set '$DB' at column 12 (did you mean '$db'? known sets: $db, $internal, $trusted)") == true)
         #expect(
             message("dstport in $db", sets: sets)?.hasPrefix(
                 "set '$db' can only be compared with an address at column 12 ('dstport' is not an address field)")
@@ -183,5 +186,27 @@ private func message(_ text: String, sets: [String: CIDRSet] = [:]) -> String? {
         ) {
             try FilterExpression(parsing: "srcaddr = $a", knownSets: ["b"])
         }
+    }
+}
+
+@Suite struct SizeLimitTests {
+    @Test func longChainsWork() throws {
+        let text = (0..<1000).map { "dstport = \($0)" }.joined(separator: " or ")
+        let filter = try FlowFilter(text)
+        #expect(filter.matches(record(["dstport": "999"])))
+        #expect(!filter.matches(record(["dstport": "1000"])))
+        #expect(try FlowFilter(filter.description).description == filter.description)
+        #expect(filter.fieldsUsed == [.dstport])
+    }
+
+    @Test func longerChainsAreRefusedNotCrashed() {
+        let text = (0..<5000).map { "dstport = \($0)" }.joined(separator: " or ")
+        #expect(
+            message(text)?.hasPrefix("more than 1000 conditions at column 16891 (test many values with a list") == true)
+    }
+
+    @Test func longListsAreFine() throws {
+        let text = "dstport in (" + (0..<50_000).map { String($0 % 65536) }.joined(separator: ", ") + ")"
+        #expect(try FlowFilter(text).matches(record(["dstport": "49999"])))
     }
 }
