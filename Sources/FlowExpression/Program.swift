@@ -117,9 +117,13 @@ final class Program: @unchecked Sendable {
     @inline(__always)
     static func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
 
+    // Searches below branch on each step on purpose: with a large set (an intel feed) the
+    // tables outgrow the cache, and speculating past a branch overlaps the loads, where a
+    // branch-free search measured twice as slow.
+
     private func inRanges(_ value: UInt64, _ start: Int, _ count: Int) -> Bool {
         if count <= Program.linearScanLimit {
-            for i in start..<start + count where ranges[i].low <= value && value <= ranges[i].high { return true }
+            for i in start..<start + count where value <= ranges[i].high { return ranges[i].low <= value }
             return false
         }
         // The last range starting at or below the value is the only one that can hold it.
@@ -134,9 +138,9 @@ final class Program: @unchecked Sendable {
 
     private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
         if count <= Program.linearScanLimit {
-            for i in start..<start + count
-            where !Program.less(address, intervals[i].low) && !Program.less(intervals[i].high, address) {
-                return true
+            // Sorted and disjoint: the first interval that does not end below the address decides.
+            for i in start..<start + count where !Program.less(intervals[i].high, address) {
+                return !Program.less(address, intervals[i].low)
             }
             return false
         }
