@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
@@ -23,16 +24,24 @@ let package = Package(
         .target(name: "FlowCore", swiftSettings: strictSettings),
         .target(name: "FlowDecoding", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(
+            name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression"],
+            swiftSettings: strictSettings),
         .target(
             name: "FlowSources", dependencies: ["FlowCore", "FlowDecoding", "CISAL"],
             swiftSettings: strictSettings),
         .target(
-            name: "FlowLensKit", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowExpression"],
+            name: "FlowLensKit",
+            dependencies: [
+                "FlowCore", "FlowDecoding", "FlowSources", "FlowExpression", "FlowEnrichment", "FlowDetection",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "flowlens",
             dependencies: [
-                "FlowLensKit", "FlowCore",
+                "FlowLensKit", "FlowCore", "FlowDecoding", "FlowExpression", "FlowDetection", "FlowEnrichment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -44,6 +53,10 @@ let package = Package(
             path: "Sources/FlowBenchmark", swiftSettings: strictSettings),
         .testTarget(
             name: "FlowExpressionTests", dependencies: ["FlowCore", "FlowExpression", "FlowTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowDetectionTests",
+            dependencies: ["FlowCore", "FlowEnrichment", "FlowDetection", "FlowExpression", "FlowLensKit", "FlowTesting"],
             swiftSettings: strictSettings),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTesting"], swiftSettings: strictSettings),
         .testTarget(

@@ -44,21 +44,71 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A set of address blocks with a fast membership test.
+///
+/// Blocks are kept as sorted, merged address ranges, so a lookup is a binary search whatever
+/// the size of the set (threat lists run to tens of thousands of entries).
 public struct CIDRSet: Sendable, Hashable {
     public private(set) var blocks: [CIDR]
+    private var starts: [IPAddress] = []
+    private var ends: [IPAddress] = []
 
-    public init(_ blocks: [CIDR] = []) { self.blocks = blocks }
+    public init(_ blocks: [CIDR] = []) {
+        self.blocks = blocks
+        rebuild()
+    }
 
-    public mutating func insert(_ block: CIDR) { blocks.append(block) }
+    public mutating func insert(_ block: CIDR) {
+        blocks.append(block)
+        rebuild()
+    }
 
     public var isEmpty: Bool { blocks.isEmpty }
 
+    private mutating func rebuild() {
+        let ranges = blocks.map { block -> (IPAddress, IPAddress) in
+            let (maskHigh, maskLow) = CIDR.masks(block.bits)
+            let last = IPAddress(high: block.network.high | ~maskHigh, low: block.network.low | ~maskLow)
+            return (block.network, last)
+        }.sorted { $0.0 < $1.0 }
+        starts = []
+        ends = []
+        for (start, end) in ranges {
+            if let lastEnd = ends.last, !(lastEnd < start) || lastEnd.successor == start {
+                if lastEnd < end { ends[ends.count - 1] = end }
+            } else {
+                starts.append(start)
+                ends.append(end)
+            }
+        }
+    }
+
     public func contains(_ address: IPAddress) -> Bool {
-        for block in blocks where block.contains(address) { return true }
-        return false
+        // Last range whose start is <= address.
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if address < starts[mid] { high = mid } else { low = mid + 1 }
+        }
+        guard low > 0 else { return false }
+        return !(ends[low - 1] < address)
+    }
+
+    public static func == (lhs: CIDRSet, rhs: CIDRSet) -> Bool { lhs.starts == rhs.starts && lhs.ends == rhs.ends }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(starts)
+        hasher.combine(ends)
     }
 
     /// RFC 1918, RFC 6598 and IPv6 unique-local space: the default "internal" networks.
     public static let privateNetworks = CIDRSet(
         ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"].compactMap { CIDR($0) })
+}
+
+extension IPAddress {
+    /// The next address (wrapping at the top of the space).
+    var successor: IPAddress {
+        let (low, carry) = self.low.addingReportingOverflow(1)
+        return IPAddress(high: carry ? high &+ 1 : high, low: low)
+    }
 }

@@ -69,6 +69,8 @@ public struct ScanSummary: Codable, Sendable {
     public var skipdata: UInt64
     public var malformed: Malformed
     public var elapsedSeconds: Double
+    /// Alerts raised, by severity (empty when detections did not run).
+    public var alertCounts: [String: Int] = [:]
 
     public init(result: ScanResult, top: Int = 10) {
         let stats = result.statistics

@@ -25,11 +25,34 @@ enum CommandSupport {
         }
     }
 
-    static func filter(_ text: String) throws -> FlowFilter {
+    static func filter(_ text: String, sets: [String: CIDRSet] = [:]) throws -> FlowFilter {
         do {
-            return try FlowFilter(text, sets: ["internal": CIDRSet.privateNetworks])
+            return try FlowFilter(text, sets: sets.isEmpty ? ["internal": CIDRSet.privateNetworks] : sets)
         } catch {
             throw ValidationError("--where: \(error.message)")
+        }
+    }
+
+    /// Runs library code whose errors end the command with exit code 1 and a message.
+    static func orExit<T>(_ body: () throws(FlowLensError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            Stderr.print("flowlens: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Writes lines to a file, or to stdout for `-`.
+    static func writeLines(_ lines: [String], to path: String) throws {
+        let text = lines.map { $0 + "\n" }.joined()
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            Stderr.print("flowlens: \(path): cannot write the file")
+            throw ExitCode(1)
         }
     }
 

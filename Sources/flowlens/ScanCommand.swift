@@ -1,6 +1,8 @@
 import ArgumentParser
 import FlowCore
 import FlowDecoding
+import FlowDetection
+import FlowEnrichment
 import FlowExpression
 import FlowLensKit
 import Foundation
@@ -18,9 +20,23 @@ extension FlowLens {
                   flowlens scan 'logs/*.log.gz' --format json
                   zcat a.log.gz | flowlens scan - --fields "version srcaddr dstaddr action"
                   flowlens scan ./logs --where 'dstport in (22, 3389) and action = REJECT'
+                  flowlens scan ./logs --config flowlens.yml --alerts alerts.jsonl --fail-on high
                 """)
 
         @OptionGroup var input: SourceOptions
+        @OptionGroup var detection: DetectionOptions
+
+        @Flag(help: "Skip detections: statistics only.")
+        var noRules = false
+
+        @Option(help: "Write alerts as JSON lines to this file (- for stdout).")
+        var alerts: String?
+
+        @Option(help: "Report only alerts at or above this severity (info, low, medium, high, critical).")
+        var minSeverity = SeverityArgument(argument: "info")!
+
+        @Option(help: "Exit with code 3 when an alert at or above this severity was raised.")
+        var failOn: SeverityArgument?
 
         @Option(name: .customLong("where"), help: "Keep only records matching this expression.")
         var whereExpression: String?
@@ -36,16 +52,38 @@ extension FlowLens {
 
         mutating func run() async throws {
             let runner = ScanRunner(options: try input.scanOptions())
+            var sets: [String: CIDRSet] = [:]
+            var sink: DetectionSink?
+            if !noRules {
+                let setup = try detection.setup()
+                sets = setup.config.context.namedSets
+                let engine = try CommandSupport.orExit { () throws(FlowLensError) in try setup.makeEngine() }
+                sink = DetectionSink(engine: engine)
+                runner.sinks.append(sink!)
+            }
             if let whereExpression {
-                let filter = try CommandSupport.filter(whereExpression)
+                let filter = try CommandSupport.filter(whereExpression, sets: sets)
                 runner.filter = { filter.matches($0) }
             }
             let progress = ProgressLine(enabled: !quiet)
             let result = try CommandSupport.run(runner, progress: progress, reportProblems: format != .text)
-            let summary = ScanSummary(result: result, top: top)
+            let raised = (sink?.alerts ?? []).filter { $0.severity >= minSeverity.value }
+            if let alerts {
+                try CommandSupport.writeLines(raised.map(\.jsonLine), to: alerts)
+            }
+            var summary = ScanSummary(result: result, top: top)
+            summary.alertCounts = Dictionary(grouping: raised, by: { $0.severity.description }).mapValues(\.count)
             switch format {
-            case .text: print(summary.text())
+            case .text:
+                print(summary.text())
+                if sink != nil && alerts != "-" {
+                    print("")
+                    print(AlertText.render(raised))
+                }
             case .json: print(try CommandSupport.json(summary))
+            }
+            if let failOn, raised.contains(where: { $0.severity >= failOn.value }) {
+                throw ExitCode(3)
             }
         }
     }

@@ -1,0 +1,60 @@
+extension FlowRecord {
+    /// Which end of the connection opened it, as far as the record can tell.
+    ///
+    /// Flow logs record each direction of a connection separately, and each ENI records both, so
+    /// a response (server → client) looks like a connection from the server's port to the
+    /// client's ephemeral port. Treating it as a new connection would turn every busy server into
+    /// a "port scanner". The evidence, strongest first:
+    /// 1. `tcp-flags`: SYN without ACK comes from the initiator; SYN-ACK from the responder.
+    /// 2. Ports: a well-known service port on one side and an ephemeral one on the other.
+    /// 3. Otherwise the lower port is taken as the service, and ties keep the record's direction.
+    @inlinable
+    public var isResponse: Bool {
+        let present = self.present
+        if present & FlowField.tcpFlags.bit != 0 && proto == 6 {
+            let flags = tcpFlags
+            if flags & 0x12 == 0x12 { return true }  // SYN-ACK: sent by the responder
+            if flags & 0x02 != 0 { return false }  // SYN alone: sent by the initiator
+        }
+        guard present & FlowField.srcport.bit != 0, present & FlowField.dstport.bit != 0 else { return false }
+        if proto != 6 && proto != 17 && proto != 132 { return false }
+        let s = srcport
+        let d = dstport
+        if s == d { return false }
+        let sService = PortClass.isService(s)
+        let dService = PortClass.isService(d)
+        if sService != dService { return sService }
+        return s < d && PortClass.isEphemeral(d)
+    }
+
+    /// The address that opened the connection (packet-level where NAT rewrote it).
+    @inlinable public var initiator: IPAddress { isResponse ? packetDestination : packetSource }
+    /// The address that accepted the connection.
+    @inlinable public var responder: IPAddress { isResponse ? packetSource : packetDestination }
+    /// The responder's port: the service being used.
+    @inlinable public var servicePort: UInt16 { isResponse ? srcport : dstport }
+    /// The initiator's port.
+    @inlinable public var clientPort: UInt16 { isResponse ? dstport : srcport }
+}
+
+/// Port classes used to tell a service port from an ephemeral one.
+public enum PortClass {
+    /// Ports that are almost always the server side: the system range and the registered ports
+    /// of common services.
+    @inlinable
+    public static func isService(_ port: UInt16) -> Bool {
+        if port < 1024 { return true }
+        switch port {
+        case 1433, 1521, 2049, 2375, 2376, 2379, 3000, 3306, 3389, 4443, 5000, 5432, 5601, 5671, 5672, 5900...5903,
+            5984...5986, 6379, 6443, 7000, 7001, 8000, 8080, 8081, 8088, 8443, 8888, 9000, 9042, 9090, 9092, 9093,
+            9100, 9200, 9300, 9418, 10250, 11211, 15672, 27017:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The dynamic range used by Linux (32768–60999) and Windows/IANA (49152–65535) clients.
+    @inlinable
+    public static func isEphemeral(_ port: UInt16) -> Bool { port >= 32768 }
+}

@@ -1,0 +1,273 @@
+public import FlowCore
+public import FlowEnrichment
+import FlowExpression
+
+/// Runs every enabled rule over records in one pass and returns deduplicated alerts.
+///
+/// Windowed state follows event time: each key's window slides with its own newest record, and
+/// keys are expired once the global watermark (newest event time minus the allowed lateness)
+/// has passed them, so state stays bounded by what is active. `finish()` flushes everything
+/// still open at end of input. Not thread-safe: one engine per pass, fed from one thread.
+public final class DetectionEngine {
+    public let rules: [CompiledRule]
+    public let context: NetworkContext
+    public let latenessSeconds: Int64
+
+    private var book: AlertBook
+    private let keyContext: KeyContext
+    private var recordRules: [Int] = []
+    private var windowRules: [Int] = []
+    private var windowStates: [[WindowKey: WindowState]]
+    private var zonePolicy: [(Int, ZonePolicyDetector)] = []
+    private var beaconing: [(Int, BeaconingDetector)] = []
+    private var exfiltration: [(Int, ExfiltrationDetector)] = []
+    private var unusualPort: [(Int, UnusualPortDetector)] = []
+    private var maxEventTime = Int64.min
+    private var lastSweep = Int64.min
+    /// Records seen, and matches per rule (for `rules test` and statistics).
+    public private(set) var records = 0
+    public private(set) var matches: [Int]
+
+    /// Native detectors a rule can name with `detector:`.
+    public static let nativeDetectors = ["zone-policy", "beaconing", "exfiltration", "unusual-port"]
+
+    public init(
+        rules definitions: [RuleDefinition], context: NetworkContext, suppressions: [Suppression] = [],
+        latenessSeconds: Int64 = 900
+    ) throws(FlowLensError) {
+        self.context = context
+        self.latenessSeconds = latenessSeconds
+        let sets = context.namedSets
+        var compiled: [CompiledRule] = []
+        for definition in definitions where definition.enabled {
+            compiled.append(try CompiledRule(definition, sets: sets))
+        }
+        rules = compiled
+        book = AlertBook(suppressions: suppressions)
+        keyContext = KeyContext(zoneNames: context.zones.map(\.name), zoneSets: context.zones.map(\.networks))
+        windowStates = Array(repeating: [:], count: compiled.count)
+        matches = Array(repeating: 0, count: compiled.count)
+        for (index, rule) in compiled.enumerated() {
+            switch rule.definition.detector {
+            case nil:
+                if rule.definition.aggregate != nil { windowRules.append(index) } else { recordRules.append(index) }
+            case "zone-policy": zonePolicy.append((index, ZonePolicyDetector(context: context)))
+            case "beaconing": beaconing.append((index, BeaconingDetector(rule: rule)))
+            case "exfiltration": exfiltration.append((index, ExfiltrationDetector(rule: rule)))
+            case "unusual-port": unusualPort.append((index, UnusualPortDetector(rule: rule)))
+            case let other?:
+                throw FlowLensError(
+                    .badConfig,
+                    "rule \(rule.definition.id): unknown detector '\(other)' (known: \(Self.nativeDetectors.joined(separator: ", ")))",
+                    location: rule.definition.origin)
+            }
+        }
+    }
+
+    public func process(_ batch: FlowBatch) {
+        for record in batch.records { process(record) }
+        sweepIfDue()
+    }
+
+    public func process(_ record: FlowRecord) {
+        records += 1
+        // NODATA/SKIPDATA carry no addresses; only rules about log health look at them.
+        for index in recordRules {
+            let rule = rules[index]
+            guard rule.filter.matches(record) else { continue }
+            matches[index] += 1
+            let facts = RecordFacts(record)
+            noteTime(facts.time)
+            raiseRecordAlert(rule, record, facts)
+        }
+        for index in windowRules {
+            let rule = rules[index]
+            guard rule.filter.matches(record) else { continue }
+            matches[index] += 1
+            let facts = RecordFacts(record)
+            noteTime(facts.time)
+            updateWindow(index, rule, record, facts)
+        }
+        if !zonePolicy.isEmpty {
+            for (index, detector) in zonePolicy where rules[index].filter.matches(record) {
+                matches[index] += 1
+                let facts = RecordFacts(record)
+                noteTime(facts.time)
+                detector.observe(record, facts, rules[index], &book)
+            }
+        }
+        for (index, detector) in beaconing where rules[index].filter.matches(record) {
+            matches[index] += 1
+            let facts = RecordFacts(record)
+            noteTime(facts.time)
+            detector.observe(record, facts)
+        }
+        for (index, detector) in exfiltration where rules[index].filter.matches(record) {
+            matches[index] += 1
+            let facts = RecordFacts(record)
+            noteTime(facts.time)
+            detector.observe(record, facts, &book)
+        }
+        for (index, detector) in unusualPort where rules[index].filter.matches(record) {
+            matches[index] += 1
+            let facts = RecordFacts(record)
+            noteTime(facts.time)
+            detector.observe(record, facts, &book)
+        }
+    }
+
+    /// Flushes all open state and returns every alert, most severe first, then by time.
+    public func finish() -> [Alert] {
+        for (_, detector) in beaconing { detector.evaluateAll(&book) }
+        for (_, detector) in exfiltration { detector.closeAll(&book) }
+        return book.alerts.sorted {
+            if $0.severity != $1.severity { return $0.severity > $1.severity }
+            if $0.firstSeen != $1.firstSeen { return $0.firstSeen < $1.firstSeen }
+            return $0.dedupKey < $1.dedupKey
+        }
+    }
+
+    /// Alerts dropped by `suppress:` entries.
+    public var suppressedCount: Int { book.suppressed }
+
+    /// Entries held in windowed and native state: the measure of "state stays bounded".
+    public var stateSize: Int {
+        windowStates.reduce(0) { $0 + $1.values.reduce(0) { $0 + 1 + $1.approximateSize } }
+            + beaconing.reduce(0) { $0 + $1.1.stateSize } + exfiltration.reduce(0) { $0 + $1.1.stateSize }
+            + unusualPort.reduce(0) { $0 + $1.1.stateSize }
+    }
+
+    @inline(__always)
+    private func noteTime(_ time: Int64) {
+        if time > maxEventTime { maxEventTime = time }
+    }
+
+    private func raiseRecordAlert(_ rule: CompiledRule, _ record: FlowRecord, _ facts: RecordFacts) {
+        let key = dedupKey(rule.dedupFields, record, facts)
+        let port: UInt16? = facts.hasPorts ? facts.servicePort : nil
+        book.raise(
+            rule: rule, key: key, time: facts.time, src: facts.initiator, dst: facts.responder, dstPort: port, count: 1,
+            addCount: true, bytes: record.bytes, packets: record.packets, interface: record.interfaceID,
+            severity: rule.severity(for: record)
+        ) {
+            var evidence: [String: EvidenceValue] = [:]
+            evidence["protocol"] = .text(IPProtocolNames.name(record.proto))
+            if let action = record.action { evidence["action"] = .text(action.name) }
+            if record.has(.tcpFlags) { evidence["tcp_flags"] = .number(Double(record.tcpFlags)) }
+            if let zone = context.zoneName(of: facts.responder) { evidence["responder_zone"] = .text(zone) }
+            if let zone = context.zoneName(of: facts.initiator) { evidence["initiator_zone"] = .text(zone) }
+            return evidence
+        }
+    }
+
+    private func updateWindow(_ index: Int, _ rule: CompiledRule, _ record: FlowRecord, _ facts: RecordFacts) {
+        guard let aggregate = rule.definition.aggregate else { return }
+        let key = WindowKey.make(aggregate.by, record, facts, keyContext)
+        let state: WindowState
+        if let existing = windowStates[index][key] {
+            state = existing
+        } else {
+            state = WindowState()
+            windowStates[index][key] = state
+        }
+        state.bytes &+= record.bytes
+        state.packets &+= record.packets
+        if state.interface == .empty { state.interface = record.interfaceID }
+        var amount: UInt64 = 1
+        var value: IPAddress?
+        switch aggregate.measure {
+        case .count: amount = 1
+        case .sum(let field), .rate(let field): amount = field == .bytes ? record.bytes : record.packets
+        case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
+        }
+        let measure = state.add(
+            time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds, measure: aggregate.measure,
+            threshold: aggregate.threshold)
+        if let alertIndex = state.alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= rule.definition.dedupSeconds {
+            book.touch(alertIndex, time: facts.time, bytes: record.bytes, packets: record.packets)
+            if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), state, aggregate) }
+            return
+        }
+        guard measure >= aggregate.threshold else { return }
+        let keyText = describe(key, aggregate.by)
+        let src = addressFor(aggregate.by, key, preferring: [.initiator, .src, .srcaddr])
+        let dst = addressFor(aggregate.by, key, preferring: [.responder, .dst, .dstaddr])
+        var port: UInt16?
+        if let position = aggregate.by.firstIndex(where: { $0 == .servicePort || $0 == .dstport }) {
+            port = UInt16(truncatingIfNeeded: [key.a, key.b, key.c][position].low)
+        }
+        let bytes = state.bytes
+        let packets = state.packets
+        state.alertIndex = book.raise(
+            rule: rule, key: keyText, time: state.firstSeen, src: src, dst: dst, dstPort: port, count: Int(measure),
+            addCount: false, bytes: bytes, packets: packets, interface: state.interface,
+            severity: rule.severity(for: record)
+        ) { evidence(for: state, aggregate, measure: measure) }
+        if let alertIndex = state.alertIndex { book.touch(alertIndex, time: facts.time, bytes: 0, packets: 0) }
+    }
+
+    private func updateCount(_ alertIndex: Int, _ count: Int, _ state: WindowState, _ aggregate: Aggregation) {
+        var alert = book.alerts[alertIndex]
+        alert.count = count
+        for (k, v) in evidence(for: state, aggregate, measure: Double(count)) { alert.evidence[k] = v }
+        bookReplace(alertIndex, alert)
+    }
+
+    private func bookReplace(_ index: Int, _ alert: Alert) {
+        book.touch(index, time: alert.lastSeen, bytes: 0, packets: 0)
+        book.setCount(index, alert.count, evidence: alert.evidence)
+    }
+
+    private func evidence(for state: WindowState, _ aggregate: Aggregation, measure: Double) -> [String: EvidenceValue] {
+        var evidence: [String: EvidenceValue] = [
+            "window_seconds": .number(Double(aggregate.windowSeconds)), "threshold": .number(aggregate.threshold),
+            "measure": .number((measure * 100).rounded() / 100),
+        ]
+        if case .distinct(let field) = aggregate.measure {
+            let values = state.distinct.keys.sorted().prefix(25).map {
+                WindowKey.render($0, as: field, context: keyContext)
+            }
+            evidence["distinct_" + String(field.rawValue.map { $0 == "-" ? "_" : $0 })] = .list(values)
+        }
+        return evidence
+    }
+
+    private func addressFor(_ fields: [KeyField], _ key: WindowKey, preferring: [KeyField]) -> IPAddress? {
+        let values = [key.a, key.b, key.c]
+        for wanted in preferring {
+            if let position = fields.firstIndex(of: wanted) { return values[position] }
+        }
+        return nil
+    }
+
+    private func describe(_ key: WindowKey, _ fields: [KeyField]) -> String {
+        let values = [key.a, key.b, key.c]
+        return fields.enumerated().map { WindowKey.render(values[$0.offset], as: $0.element, context: keyContext) }
+            .joined(separator: "|")
+    }
+
+    private func dedupKey(_ fields: [KeyField], _ record: FlowRecord, _ facts: RecordFacts) -> String {
+        let key = WindowKey.make(fields, record, facts, keyContext)
+        return describe(key, fields)
+    }
+
+    /// Drops window state that no future record within the lateness allowance can extend.
+    private func sweepIfDue() {
+        guard maxEventTime != Int64.min, maxEventTime - lastSweep >= 300 else { return }
+        lastSweep = maxEventTime
+        let watermark = maxEventTime - latenessSeconds
+        for index in windowRules {
+            guard let window = rules[index].definition.aggregate?.windowSeconds else { continue }
+            let horizon = watermark - window
+            windowStates[index] = windowStates[index].filter { $0.value.maxTime >= horizon }
+        }
+        for (_, detector) in beaconing { detector.expire(before: watermark, &book) }
+        for (_, detector) in exfiltration { detector.close(before: watermark, &book) }
+    }
+}
+
+extension AlertBook {
+    mutating func setCount(_ index: Int, _ count: Int, evidence: [String: EvidenceValue]) {
+        replaceCount(index, count, evidence)
+    }
+}

@@ -1,0 +1,85 @@
+public import FlowCore
+
+/// Values the engine derives from a record once, for keys and alerts.
+public struct RecordFacts: Sendable {
+    public var isResponse: Bool
+    public var initiator: IPAddress
+    public var responder: IPAddress
+    public var servicePort: UInt16
+    public var hasPorts: Bool
+    /// Event time: `start`, else `end`, else 0.
+    public var time: Int64
+
+    @inlinable
+    public init(_ record: FlowRecord) {
+        isResponse = record.isResponse
+        initiator = isResponse ? record.packetDestination : record.packetSource
+        responder = isResponse ? record.packetSource : record.packetDestination
+        hasPorts = record.has(.srcport) && record.has(.dstport)
+        servicePort = isResponse ? record.srcport : record.dstport
+        time = record.has(.start) ? record.start : (record.has(.end) ? record.end : 0)
+    }
+}
+
+/// A grouping key of up to three values (addresses, or numbers stored as addresses).
+public struct WindowKey: Hashable, Sendable {
+    public var a: IPAddress
+    public var b: IPAddress
+    public var c: IPAddress
+
+    static let numberMarker: UInt64 = 0xFFFF_FFFF_0000_0000
+
+    static func number(_ value: UInt64) -> IPAddress { IPAddress(high: numberMarker, low: value) }
+
+    static func value(_ field: KeyField, _ record: FlowRecord, _ facts: RecordFacts, _ context: KeyContext)
+        -> IPAddress
+    {
+        switch field {
+        case .initiator: facts.initiator
+        case .responder: facts.responder
+        case .servicePort: number(UInt64(facts.servicePort))
+        case .srcaddr: record.srcaddr
+        case .dstaddr: record.dstaddr
+        case .srcport: number(UInt64(record.srcport))
+        case .dstport: number(UInt64(record.dstport))
+        case .src: record.packetSource
+        case .dst: record.packetDestination
+        case .interface: number(UInt64(record.interfaceID.id))
+        case .protocolNumber: number(UInt64(record.proto))
+        case .responderZone: number(UInt64(context.zone(facts.responder).map { $0 + 1 } ?? 0))
+        case .initiatorZone: number(UInt64(context.zone(facts.initiator).map { $0 + 1 } ?? 0))
+        }
+    }
+
+    static func make(_ fields: [KeyField], _ record: FlowRecord, _ facts: RecordFacts, _ context: KeyContext)
+        -> WindowKey
+    {
+        var key = WindowKey(a: .zero, b: .zero, c: .zero)
+        if fields.count > 0 { key.a = value(fields[0], record, facts, context) }
+        if fields.count > 1 { key.b = value(fields[1], record, facts, context) }
+        if fields.count > 2 { key.c = value(fields[2], record, facts, context) }
+        return key
+    }
+
+    /// The value as people read it: an address, a port, a zone or interface name.
+    static func render(_ value: IPAddress, as field: KeyField, context: KeyContext) -> String {
+        guard value.high == numberMarker else { return value.description }
+        switch field {
+        case .interface: return Symbol(id: UInt32(value.low)).string
+        case .responderZone, .initiatorZone: return value.low == 0 ? "(none)" : context.zoneNames[Int(value.low) - 1]
+        case .protocolNumber: return IPProtocolNames.name(UInt8(truncatingIfNeeded: value.low))
+        default: return String(value.low)
+        }
+    }
+}
+
+/// Zone lookup shared by keys and detectors.
+public struct KeyContext: Sendable {
+    public var zoneNames: [String]
+    public var zoneSets: [CIDRSet]
+
+    public func zone(_ address: IPAddress) -> Int? {
+        for (index, set) in zoneSets.enumerated() where set.contains(address) { return index }
+        return nil
+    }
+}

@@ -1,0 +1,50 @@
+import FlowCore
+import FlowExpression
+
+/// A remote service port that an internal host never used during its baseline.
+///
+/// Each host learns the ports of the connections it opens for `baseline_hours` (default 6) after
+/// it is first seen; afterwards a connection to a port outside that set raises an alert, once per
+/// host and port. Hosts seen for less than the baseline are never judged.
+final class UnusualPortDetector {
+    private let rule: CompiledRule
+    private let baseline: Int64
+    private var hosts: [IPAddress: Host] = [:]
+
+    final class Host {
+        var firstSeen: Int64
+        var ports: Set<UInt16> = []
+        init(firstSeen: Int64) { self.firstSeen = firstSeen }
+    }
+
+    init(rule: CompiledRule) {
+        self.rule = rule
+        baseline = Int64(rule.parameter("baseline_hours", default: 6) * 3600)
+    }
+
+    var stateSize: Int { hosts.values.reduce(0) { $0 + 1 + $1.ports.count } }
+
+    func observe(_ record: FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+        guard !facts.isResponse, facts.hasPorts else { return }
+        let host: Host
+        if let existing = hosts[facts.initiator] {
+            host = existing
+        } else {
+            host = Host(firstSeen: facts.time)
+            hosts[facts.initiator] = host
+        }
+        if facts.time < host.firstSeen { host.firstSeen = facts.time }
+        if facts.time - host.firstSeen < baseline || host.ports.contains(facts.servicePort) {
+            if facts.time - host.firstSeen < baseline { host.ports.insert(facts.servicePort) }
+            return
+        }
+        let learned = host.ports.sorted().prefix(20).map(String.init)
+        book.raise(
+            rule: rule, key: "\(facts.initiator)|\(facts.servicePort)", time: facts.time, src: facts.initiator,
+            dst: facts.responder, dstPort: facts.servicePort, count: 1, addCount: true, bytes: record.bytes,
+            packets: record.packets, interface: record.interfaceID, severity: rule.severity(for: record)
+        ) {
+            ["baseline_ports": .list(learned), "baseline_hours": .number(Double(baseline / 3600))]
+        }
+    }
+}

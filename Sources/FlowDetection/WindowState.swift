@@ -1,0 +1,64 @@
+import FlowCore
+
+/// The sliding event-time window of one key of one windowed rule.
+///
+/// Events older than the key's newest event minus the window drop out. Records may arrive out of
+/// order: one older than the window's start is ignored for the measure (it could not have been in
+/// the same window), and anything newer extends the window.
+final class WindowState {
+    var times: [Int64] = []
+    var amounts: [UInt64] = []
+    var head = 0
+    var runningSum: UInt64 = 0
+    var distinct: [IPAddress: Int64] = [:]
+    var maxTime = Int64.min
+    var firstSeen = Int64.max
+    var bytes: UInt64 = 0
+    var packets: UInt64 = 0
+    var interface: Symbol = .empty
+    var alertIndex: Int?
+    var firedAt: Int64 = 0
+
+    /// Adds an event and returns the window's measure.
+    func add(time: Int64, amount: UInt64, value: IPAddress?, window: Int64, measure: Aggregation.Measure, threshold: Double)
+        -> Double
+    {
+        if time > maxTime { maxTime = time }
+        firstSeen = min(firstSeen, time)
+        let cutoff = maxTime - window
+        switch measure {
+        case .distinct:
+            if let value, time >= cutoff {
+                if let seen = distinct[value] {
+                    if time > seen { distinct[value] = time }
+                } else {
+                    distinct[value] = time
+                }
+            }
+            // Count live values only when it could matter, and keep the map bounded.
+            if Double(distinct.count) >= threshold || distinct.count > 4096 {
+                distinct = distinct.filter { $0.value >= cutoff }
+            }
+            return Double(distinct.count)
+        case .count, .sum, .rate:
+            if time >= cutoff {
+                times.append(time)
+                amounts.append(amount)
+                runningSum &+= amount
+            }
+            while head < times.count && times[head] < cutoff {
+                runningSum &-= amounts[head]
+                head += 1
+            }
+            if head > 1024 && head * 2 > times.count {
+                times.removeFirst(head)
+                amounts.removeFirst(head)
+                head = 0
+            }
+            if case .rate = measure { return Double(runningSum) / Double(max(window, 1)) }
+            return Double(runningSum)
+        }
+    }
+
+    var approximateSize: Int { times.count - head + distinct.count }
+}
