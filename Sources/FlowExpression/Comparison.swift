@@ -14,7 +14,7 @@ public struct Comparison: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let kind = subject.valueKind
         let printed = values.map { kind.format($0) }
-        let right = op.takesList && printed.count != 1 ? "(" + printed.joined(separator: ", ") + ")" : printed[0]
+        let right = printed.count == 1 ? printed[0] : "(" + printed.joined(separator: ", ") + ")"
         return "\(subject) \(op) \(right)"
     }
 }

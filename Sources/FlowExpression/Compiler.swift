@@ -42,6 +42,7 @@ struct Compiler {
             let mask = subject.accessors.reduce(0) { $0 | $1.presenceMask }
             return append(.present(mask), onTrue: onTrue, onFalse: onFalse)
         case .comparison(let comparison):
+            try Compiler.check(comparison)
             // Positive tests on a multi-read subject hold if any read matches; negative ones only
             // if every read is present and differs ("neither address is X").
             var entry = onTrue
@@ -58,6 +59,36 @@ struct Compiler {
                 }
             }
             return entry
+        }
+    }
+
+    /// The parser only builds well-typed comparisons; this catches ones built in code, which
+    /// would otherwise reach the compiler's assumptions.
+    private static func check(_ comparison: Comparison) throws(ExpressionError) {
+        let subject = comparison.subject
+        let kind = subject.valueKind
+        let op = comparison.op
+        func fail(_ problem: String) -> ExpressionError { ExpressionError("\(problem) in '\(comparison)'", at: nil) }
+        guard let first = comparison.values.first else {
+            throw ExpressionError("'\(subject) \(op)' has no values", at: nil)
+        }
+        if !op.takesList && comparison.values.count > 1 { throw fail("'\(op)' takes one value") }
+        if op.isOrdering && !kind.isOrdered { throw fail("operator '\(op)' does not apply to '\(subject)'") }
+        if op == .has && kind != .tcpFlags { throw fail("operator 'has' applies only to 'tcp-flags'") }
+        if op.isOrdering, case .range = first { throw fail("a range needs 'in'") }
+        for value in comparison.values {
+            let fits: Bool
+            switch (kind, value) {
+            case (.number, .number), (.protocolNumber, .number), (.tcpFlags, .number), (.time, .time),
+                (.address, .network), (.address, .set), (.text, .text), (.action, .action),
+                (.logStatus, .logStatus), (.flowDirection, .flowDirection):
+                fits = true
+            case (.number, .range), (.protocolNumber, .range):
+                fits = op == .in || op == .notIn
+            default:
+                fits = false
+            }
+            if !fits { throw fail("\(value) is not a value for '\(subject)'") }
         }
     }
 

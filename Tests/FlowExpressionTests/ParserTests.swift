@@ -93,6 +93,29 @@ import Testing
         #expect(filter.matches(record(["dstaddr": "10.20.5.9"])))
     }
 
+    @Test func expressionsBuiltInCodeAreCheckedWhenCompiled() throws {
+        func compileError(_ comparison: Comparison) -> String? {
+            do {
+                _ = try FlowFilter(.comparison(comparison))
+                return nil
+            } catch { return error.message }
+        }
+        #expect(
+            compileError(Comparison(.field(.dstport), .equal, [.text("ssh")]))
+                == "ssh is not a value for 'dstport' in 'dstport = ssh'")
+        #expect(
+            compileError(Comparison(.field(.action), .less, [.action(.accept)]))
+                == "operator '<' does not apply to 'action' in 'action < ACCEPT'")
+        #expect(compileError(Comparison(.field(.dstport), .in, [])) == "'dstport in' has no values")
+        #expect(
+            compileError(Comparison(.field(.dstport), .equal, [.range(1...2)]))
+                == "1-2 is not a value for 'dstport' in 'dstport = 1-2'")
+        #expect(
+            compileError(Comparison(.field(.srcport), .has, [.number(2)]))
+                == "operator 'has' applies only to 'tcp-flags' in 'srcport has 2'")
+        #expect(compileError(Comparison(.field(.dstport), .in, [.range(1...2), .number(9)])) == nil)
+    }
+
     @Test func everyFieldIsAddressableByBothNames() throws {
         for field in FlowField.allCases {
             #expect(try FilterExpression(parsing: "exists \(field.name)") == .exists(.field(field)))
