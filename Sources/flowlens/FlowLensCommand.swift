@@ -12,6 +12,6 @@ struct FlowLens: AsyncParsableCommand {
               flowlens generate --out ./sim --records 100000
             """,
         version: "0.1.0",
-        subcommands: [Scan.self]
+        subcommands: [Scan.self, Generate.self]
     )
 }
