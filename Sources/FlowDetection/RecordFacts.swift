@@ -38,6 +38,7 @@ public struct WindowKey: Hashable, Sendable {
         case .initiator: facts.initiator
         case .responder: facts.responder
         case .servicePort: number(UInt64(facts.servicePort))
+        case .clientPort: number(UInt64(facts.isResponse ? record.dstport : record.srcport))
         case .srcaddr: record.srcaddr
         case .dstaddr: record.dstaddr
         case .srcport: number(UInt64(record.srcport))

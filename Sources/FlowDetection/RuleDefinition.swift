@@ -109,6 +109,8 @@ public enum KeyField: String, Sendable, Hashable, CaseIterable {
     case responder
     /// The responder's port.
     case servicePort = "service-port"
+    /// The initiator's port: a new one per session.
+    case clientPort = "client-port"
     case srcaddr, dstaddr, srcport, dstport
     /// The packet-level source and destination.
     case src, dst

@@ -12,6 +12,6 @@ struct FlowLens: AsyncParsableCommand {
               flowlens generate --out ./sim --records 100000
             """,
         version: "0.1.0",
-        subcommands: [Scan.self, Generate.self]
+        subcommands: [Scan.self, Rules.self, Generate.self]
     )
 }

@@ -73,6 +73,11 @@ public struct FlowLensConfig: Sendable {
             case "intel":
                 var blocks: [CIDR] = []
                 for path in try reader.strings(node, "intel") {
+                    // An entry is a list file, or an address or block written inline.
+                    if let block = CIDR(path) {
+                        blocks.append(block)
+                        continue
+                    }
                     let full = path.hasPrefix("/") ? path : baseDirectory + "/" + path
                     do {
                         blocks.append(contentsOf: try IntelList.load(path: full).blocks)

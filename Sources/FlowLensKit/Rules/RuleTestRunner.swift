@@ -34,7 +34,8 @@ public enum RuleTestRunner {
         do throws(FlowLensError) {
             var config = baseConfig
             if let text = test.config { config = try FlowLensConfig.parse(text, name: "\(rule.id) test '\(test.name)' config") }
-            var enabled = rule
+            // The test's config may tune the rule (a lower threshold keeps record lists short).
+            var enabled = rule.applying(config.overrides[rule.id])
             enabled.enabled = true
             let engine = try DetectionEngine(
                 rules: [enabled], context: config.context, suppressions: config.suppressions,
