@@ -39,8 +39,19 @@ struct Compiler {
         case .not(let inner):
             return try emit(inner, onTrue: onFalse, onFalse: onTrue)
         case .exists(let subject):
-            let mask = subject.accessors.reduce(0) { $0 | $1.presenceMask }
-            return append(.present(mask), onTrue: onTrue, onFalse: onFalse)
+            // Reads with one mask (`addr`) merge into one test; others are tried in turn.
+            let presences = subject.accessors.map(\.presence)
+            if presences.allSatisfy({ $0.0 == $0.1 }) {
+                let mask = presences.reduce(0) { $0 | $1.0 }
+                return append(.present(mask, mask), onTrue: onTrue, onFalse: onFalse)
+            }
+            var entry = onFalse
+            for presence in presences.reversed() {
+                entry = append(.present(presence.0, presence.1), onTrue: onTrue, onFalse: entry)
+            }
+            return entry
+        case .sense(let sense):
+            return append(.sense(response: sense == .response), onTrue: onTrue, onFalse: onFalse)
         case .comparison(let comparison):
             try Compiler.check(comparison)
             // Positive tests on a multi-read subject hold if any read matches; negative ones only
@@ -98,14 +109,13 @@ struct Compiler {
         let negate = op.isNegative
         switch accessor.valueKind {
         case .number, .protocolNumber, .tcpFlags, .time:
-            guard case .field(let field) = accessor else { preconditionFailure("numeric reads are fields") }
             if op == .has {
                 let mask = values.reduce(UInt64(0)) { mask, value in
                     if case .number(let bits) = value { mask | bits } else { mask }
                 }
                 return .flagsAll(UInt16(truncatingIfNeeded: mask))
             }
-            let read = RecordLayout.numeric(field)
+            let read = RecordLayout.numeric(accessor)
             let merged: [NumberRange]
             var negated = negate
             switch op {
@@ -126,7 +136,7 @@ struct Compiler {
             }
             switch merged.count {
             case 0:
-                return negated ? .present(field.bit) : .never
+                return negated ? .present(accessor.presence.0, accessor.presence.1) : .never
             case 1:
                 return .inRange(read, low: merged[0].low, high: merged[0].high, negate: negated)
             default:

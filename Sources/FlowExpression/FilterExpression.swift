@@ -9,6 +9,8 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
     case comparison(Comparison)
     /// The subject has a value (`exists pkt-srcaddr`).
     case exists(Subject)
+    /// `request` or `response`: which end of the connection sent the record's packets.
+    case sense(FlowSense)
     case and(FilterExpression, FilterExpression)
     case or(FilterExpression, FilterExpression)
     case not(FilterExpression)
@@ -36,6 +38,7 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
             switch expression {
             case .comparison(let comparison): fields.formUnion(comparison.subject.fields)
             case .exists(let subject): fields.formUnion(subject.fields)
+            case .sense: fields.formUnion(Accessor.initiator.fields)
             default: break
             }
         }
@@ -63,7 +66,7 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
     public func visit(_ body: (FilterExpression) -> Void) {
         body(self)
         switch self {
-        case .comparison, .exists: break
+        case .comparison, .exists, .sense: break
         case .and(let left, let right), .or(let left, let right):
             left.visit(body)
             right.visit(body)
@@ -75,6 +78,7 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
         switch self {
         case .comparison(let comparison): comparison.description
         case .exists(let subject): "exists \(subject)"
+        case .sense(let sense): sense.description
         case .and(let left, let right): "\(left.parenthesized(below: 1)) and \(right.parenthesized(below: 1))"
         case .or(let left, let right): "\(left) or \(right)"
         case .not(let inner): inner.precedence < 3 || inner.isComparison ? "not (\(inner))" : "not \(inner)"
@@ -87,7 +91,7 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
         case .or: 0
         case .and: 1
         case .not: 2
-        case .comparison, .exists: 3
+        case .comparison, .exists, .sense: 3
         }
     }
 
@@ -96,4 +100,16 @@ public indirect enum FilterExpression: Hashable, Sendable, CustomStringConvertib
     private func parenthesized(below level: Int) -> String {
         precedence < level ? "(\(self))" : description
     }
+}
+
+/// The two directions of a connection, as the bare conditions `request` and `response` test them.
+///
+/// A record carries one direction of a connection. `response` holds when it was sent by the end
+/// that accepted the connection (``FlowRecord/isResponse``), `request` when it was sent by the end
+/// that opened it. Both are false on a record without an address at each end, such as `NODATA`.
+public enum FlowSense: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    case request
+    case response
+
+    public var description: String { rawValue }
 }

@@ -23,8 +23,12 @@ struct Instruction: Sendable {
 /// field (`-`) never matches; `negate` flips only the match, not the presence check, which is what
 /// makes `!=` and `not in` false on absent fields.
 enum Test: Sendable {
-    /// Any of these presence bits is set.
-    case present(UInt64)
+    /// The presence mask shares a bit with each of the two masks (the same mask twice for most
+    /// reads; the source and destination addresses for `initiator`).
+    case present(UInt64, UInt64)
+    /// `response` (`true`) or `request` (`false`): the record's sense is that one
+    /// (``FlowRecord/isResponse``), and it has an address at each end.
+    case sense(response: Bool)
     /// Never true: an empty range such as `dstport < 0`.
     case never
     /// Numeric field in one inclusive range; `=`, `<`, `>=` and friends all compile to this.

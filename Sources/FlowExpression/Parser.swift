@@ -7,7 +7,7 @@ import FlowCore
 ///     expression := and-expr (("or" | "||") and-expr)*
 ///     and-expr   := unary (("and" | "&&") unary)*
 ///     unary      := ("not" | "!") unary | primary
-///     primary    := "(" expression ")" | "exists" SUBJECT | condition
+///     primary    := "(" expression ")" | "exists" SUBJECT | "request" | "response" | condition
 ///     condition  := SUBJECT ( ("=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=") VALUE
 ///                           | ["not"] "in" (VALUE | "(" VALUE ("," VALUE)* ")")
 ///                           | "has" (FLAG | "(" FLAG ("," FLAG)* ")")
@@ -123,13 +123,27 @@ struct Parser {
         }
         if peek.isKeyword("exists") {
             _ = advance()
-            return .exists(try parseSubject())
+            return .exists(try parseSubject(orSense: false))
         }
-        let subject = try parseSubject()
+        // `request` and `response` stand alone. A field of the same name, should one appear,
+        // keeps its meaning; `$request` is a set token and never gets here.
+        if peek.kind == .word, Subject(name: peek.text) == nil,
+            let sense = FlowSense(rawValue: peek.text.lowercased())
+        {
+            let word = advance()
+            if Parser.startsOperator(peek) {
+                throw ExpressionError(
+                    "'\(sense)' is a condition by itself and takes no operator", at: peek.offset,
+                    hint: "write '\(word.text)' or 'not \(word.text)', such as '\(sense) and service-port = 22'")
+            }
+            return .sense(sense)
+        }
+        let subject = try parseSubject(orSense: true)
         return try parseCondition(subject)
     }
 
-    private mutating func parseSubject() throws(ExpressionError) -> Subject {
+    /// `orSense`: `request` and `response` would fit here too, so they are worth suggesting.
+    private mutating func parseSubject(orSense: Bool) throws(ExpressionError) -> Subject {
         let token = peek
         guard token.kind == .word, !Keyword.isReserved(token.text) else {
             if token.kind == .end, let previous {
@@ -143,7 +157,8 @@ struct Parser {
                     "expected a field name, found \(token.quoted)", at: token.offset,
                     hint: "put the field first, such as 'dstport = 22'")
             }
-            let suggestion = Suggestion.closest(to: token.text, in: Subject.allNames)
+            let suggestion = Suggestion.closest(
+                to: token.text, in: Subject.allNames + (orSense ? FlowSense.allCases.map(\.rawValue) : []))
             throw ExpressionError(
                 "unknown field \(token.quoted)", at: token.offset,
                 hint: suggestion.map { "did you mean '\($0)'?" })
@@ -277,6 +292,15 @@ struct Parser {
             return .range(low...high)
         }
         return value
+    }
+
+    /// Whether the token begins a comparison's operator.
+    private static func startsOperator(_ token: Token) -> Bool {
+        switch token.kind {
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true
+        case .word: token.isKeyword("in") || token.isKeyword("has") || token.isKeyword("exists")
+        default: false
+        }
     }
 
     private static func operators(for kind: ValueKind) -> String {

@@ -53,28 +53,36 @@ final class Program: @unchecked Sendable {
     @inline(__always)
     private func test(_ test: Test, _ record: UnsafeRawPointer, _ present: UInt64) -> Bool {
         switch test {
-        case .present(let mask):
-            return present & mask != 0
+        case .present(let first, let second):
+            return present & first != 0 && present & second != 0
+        case .sense(let response):
+            guard Program.hasBothEnds(present) else { return false }
+            return record.assumingMemoryBound(to: FlowRecord.self).pointee.isResponse == response
         case .never:
             return false
         case .inRange(let read, let low, let high, let negate):
-            guard present & (1 &<< UInt64(read.bit)) != 0 else { return false }
+            let need = read.presence
+            guard present & need == need else { return false }
             // One unsigned compare covers both bounds.
             return (Program.load(read, record) &- low <= high &- low) != negate
         case .inRanges(let read, let start, let count, let negate):
-            guard present & (1 &<< UInt64(read.bit)) != 0 else { return false }
+            let need = read.presence
+            guard present & need == need else { return false }
             return inRanges(Program.load(read, record), Int(start), Int(count)) != negate
         case .inIntervals(let read, let start, let count, let negate):
-            let offset: Int
-            if present & (1 &<< UInt64(read.bit)) != 0 {
-                offset = Int(read.offset)
+            let address: IPAddress
+            if read.role != .stored {
+                guard Program.hasBothEnds(present) else { return false }
+                let typed = record.assumingMemoryBound(to: FlowRecord.self)
+                address = read.role == .initiator ? typed.pointee.initiator : typed.pointee.responder
+            } else if present & (1 &<< UInt64(read.bit)) != 0 {
+                address = record.load(fromByteOffset: Int(read.offset), as: IPAddress.self)
             } else if read.fallbackBit != .max, present & (1 &<< UInt64(read.fallbackBit)) != 0 {
-                offset = Int(read.fallbackOffset)
+                address = record.load(fromByteOffset: Int(read.fallbackOffset), as: IPAddress.self)
             } else {
                 return false
             }
-            return inIntervals(record.load(fromByteOffset: offset, as: IPAddress.self), Int(start), Int(count))
-                != negate
+            return inIntervals(address, Int(start), Int(count)) != negate
         case .textEquals(let bit, let offset, let symbol, let negate):
             guard present & (1 &<< UInt64(bit)) != 0 else { return false }
             return (record.load(fromByteOffset: Int(offset), as: Symbol.self) == symbol) != negate
@@ -106,7 +114,17 @@ final class Program: @unchecked Sendable {
         case .u16: return UInt64(record.load(fromByteOffset: offset, as: UInt16.self))
         case .u64: return record.load(fromByteOffset: offset, as: UInt64.self)
         case .time: return timeKey(record.load(fromByteOffset: offset, as: Int64.self))
+        // Through `FlowRecord`'s own (inlinable) logic, so filters and detectors agree on the sense.
+        case .servicePort: return UInt64(record.assumingMemoryBound(to: FlowRecord.self).pointee.servicePort)
+        case .clientPort: return UInt64(record.assumingMemoryBound(to: FlowRecord.self).pointee.clientPort)
         }
+    }
+
+    /// An address at each end: what `initiator`, `responder`, `request` and `response` need.
+    @inline(__always)
+    static func hasBothEnds(_ present: UInt64) -> Bool {
+        present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0
+            && present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0
     }
 
     /// Times are signed; flipping the sign bit maps them onto unsigned keys in the same order.

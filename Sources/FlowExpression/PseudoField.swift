@@ -24,6 +24,10 @@ public struct PseudoField: Hashable, Sendable {
         PseudoField(name: "port", accessors: [.field(.srcport), .field(.dstport)], summary: "srcport or dstport"),
         PseudoField(name: "src", accessors: [.packetSource], summary: "pkt-srcaddr when present, else srcaddr"),
         PseudoField(name: "dst", accessors: [.packetDestination], summary: "pkt-dstaddr when present, else dstaddr"),
+        PseudoField(name: "initiator", accessors: [.initiator], summary: "packet address that opened the connection"),
+        PseudoField(name: "responder", accessors: [.responder], summary: "packet address that accepted the connection"),
+        PseudoField(name: "service-port", accessors: [.servicePort], summary: "responder's port: the service used"),
+        PseudoField(name: "client-port", accessors: [.clientPort], summary: "initiator's port"),
     ]
 
     static let byName: [String: PseudoField] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

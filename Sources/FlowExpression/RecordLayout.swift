@@ -6,25 +6,60 @@ struct NumericRead: Sendable {
         case u8, u16, u64
         /// A signed time, read as a key whose unsigned order is its signed order.
         case time
+        /// ``FlowRecord/servicePort`` or ``FlowRecord/clientPort``: worked out from the whole
+        /// record, so `offset` is unused.
+        case servicePort, clientPort
     }
 
     var bit: UInt8
+    /// A second presence bit the read needs, or `bit` again.
+    var alsoBit: UInt8
     var width: Width
     var offset: Int32
+
+    init(bit: UInt8, alsoBit: UInt8? = nil, width: Width, offset: Int32) {
+        self.bit = bit
+        self.alsoBit = alsoBit ?? bit
+        self.width = width
+        self.offset = offset
+    }
+
+    /// Every bit of it must be present.
+    var presence: UInt64 { (1 &<< UInt64(bit)) | (1 &<< UInt64(alsoBit)) }
 }
 
 /// Where to read an address: the primary field, or when it is absent, an optional fallback
-/// (how `src` reads `pkt-srcaddr` else `srcaddr`).
+/// (how `src` reads `pkt-srcaddr` else `srcaddr`); or an end of the connection, which depends on
+/// the whole record.
 struct AddressRead: Sendable {
+    enum Role: UInt8, Sendable {
+        /// Read at the offsets below.
+        case stored
+        /// ``FlowRecord/initiator`` or ``FlowRecord/responder``; the offsets are unused.
+        case initiator, responder
+    }
+
     var bit: UInt8
     var offset: Int32
     /// `UInt8.max` when there is no fallback.
     var fallbackBit: UInt8
+    var role: Role = .stored
     var fallbackOffset: Int32
 }
 
 /// Byte offsets of the stored fields, from the compiler's own layout of ``FlowRecord``.
 enum RecordLayout {
+    static func numeric(_ accessor: Accessor) -> NumericRead {
+        switch accessor {
+        case .field(let field): return numeric(field)
+        case .servicePort, .clientPort:
+            return NumericRead(
+                bit: FlowField.srcport.rawValue, alsoBit: FlowField.dstport.rawValue,
+                width: accessor == .servicePort ? .servicePort : .clientPort, offset: 0)
+        default: preconditionFailure("\(accessor) is not numeric")
+        }
+    }
+
     static func numeric(_ field: FlowField) -> NumericRead {
         let bit = field.rawValue
         func at(_ path: PartialKeyPath<FlowRecord>, _ width: NumericRead.Width, plus extra: Int = 0) -> NumericRead {
@@ -73,6 +108,12 @@ enum RecordLayout {
             return AddressRead(
                 bit: FlowField.pktDstaddr.rawValue, offset: offset(.pktDstaddr),
                 fallbackBit: FlowField.dstaddr.rawValue, fallbackOffset: offset(.dstaddr))
+        case .initiator, .responder:
+            return AddressRead(
+                bit: .max, offset: 0, fallbackBit: .max, role: accessor == .initiator ? .initiator : .responder,
+                fallbackOffset: 0)
+        case .servicePort, .clientPort:
+            preconditionFailure("\(accessor) is not an address")
         }
     }
 

@@ -9,7 +9,9 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     /// alias (`proto`) or a pseudo-field (`addr`), in any case.
     public init?(name: String) {
         let lowered = name.lowercased()
-        if let pseudo = PseudoField.byName[lowered] {
+        // Pseudo-fields take column spellings too, as stored fields do: `service_port`.
+        let hyphenated = String(lowered.map { $0 == "_" ? "-" : $0 })
+        if let pseudo = PseudoField.byName[hyphenated] {
             self = .pseudo(pseudo)
         } else if let field = Subject.aliases[lowered] ?? FlowField(name: lowered) {
             self = .field(field)

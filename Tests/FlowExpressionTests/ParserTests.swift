@@ -124,8 +124,15 @@ import Testing
     }
 
     @Test func pseudoFieldsAreInTheTable() {
-        #expect(PseudoField.all.map(\.name) == ["addr", "port", "src", "dst"])
+        #expect(
+            PseudoField.all.map(\.name) == [
+                "addr", "port", "src", "dst", "initiator", "responder", "service-port", "client-port",
+            ])
         #expect(Subject(name: "ADDR") == .pseudo(PseudoField.all[0]))
+        #expect(Subject(name: "Service_Port") == Subject(name: "service-port"))
         #expect(Subject(name: "nope") == nil)
+        // No stored field hides behind a pseudo-field, and `request`/`response` stay conditions.
+        for pseudo in PseudoField.all { #expect(FlowField(name: pseudo.name) == nil, "\(pseudo.name)") }
+        for sense in FlowSense.allCases { #expect(Subject(name: sense.rawValue) == nil, "\(sense)") }
     }
 }

@@ -47,7 +47,9 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 enum RandomFlows {
-    static let ports: [UInt64] = [0, 22, 23, 25, 53, 80, 110, 443, 1023, 1024, 3389, 5900, 5901, 8080, 8443, 65535]
+    static let ports: [UInt64] = [
+        0, 22, 23, 25, 53, 80, 110, 443, 1023, 1024, 3389, 5900, 5901, 8080, 8443, 32767, 32768, 51000, 65535,
+    ]
     static let addresses = [
         "10.20.5.7", "10.20.6.255", "10.20.7.0", "192.168.1.5", "198.51.100.9", "198.51.100.200", "0.0.0.0",
         "2001:db8:bad::1", "2001:db8:beef::1", "fd00::5", "::1",
@@ -67,13 +69,14 @@ enum RandomFlows {
         }
         maybe(.srcport) { $0.srcport = UInt16(pick(ports, &random)) }
         maybe(.dstport) { $0.dstport = UInt16(pick(ports, &random)) }
-        maybe(.proto) { $0.proto = pick([1, 6, 17, 58], &random) }
+        maybe(.proto) { $0.proto = pick([1, 6, 17, 58, 132], &random) }
         maybe(.packets) { $0.packets = pick([0, 1, 10, .max], &random) }
         maybe(.start) { $0.start = pick(times, &random) }
         maybe(.tcpFlags) { $0.tcpFlags = pick([0, 2, 18, 19, 4, 63], &random) }
         maybe(.srcaddr) { $0.srcaddr = IPAddress(pick(addresses, &random))! }
         maybe(.dstaddr) { $0.dstaddr = IPAddress(pick(addresses, &random))! }
         maybe(.pktSrcaddr) { $0.pktSrcaddr = IPAddress(pick(addresses, &random))! }
+        maybe(.pktDstaddr) { $0.pktDstaddr = IPAddress(pick(addresses, &random))! }
         maybe(.action) { $0.action = pick(FlowAction.allCases, &random) }
         maybe(.logStatus) { $0.logStatus = pick(LogStatus.allCases, &random) }
         maybe(.flowDirection) { $0.flowDirection = pick(FlowDirection.allCases, &random) }
@@ -117,11 +120,15 @@ enum RandomFlows {
         }
         let subjects = [
             "dstport", "port", "protocol", "packets", "start", "tcp-flags", "srcaddr", "addr", "src",
-            "dst", "action", "log-status", "flow-direction", "vpc-id", "exists",
+            "dst", "action", "log-status", "flow-direction", "vpc-id", "exists", "service-port", "client-port",
+            "sense",
         ]
         switch pick(subjects, &random) {
         case "dstport": return numbers(.field(.dstport), ports, ranges: true)
         case "port": return numbers(Subject(name: "port")!, ports, ranges: true)
+        case "service-port", "client-port":
+            return numbers(Subject(name: pick(["service-port", "client-port"], &random))!, ports, ranges: true)
+        case "sense": return .sense(pick(FlowSense.allCases, &random))
         case "protocol": return numbers(.field(.proto), [1, 6, 17, 58, 0, 255], ranges: false)
         case "packets": return numbers(.field(.packets), [0, 1, 10, .max], ranges: true)
         case "tcp-flags":
@@ -137,7 +144,7 @@ enum RandomFlows {
             let count = op.takesList ? Int.random(in: 1...3, using: &random) : 1
             return .comparison(Comparison(.field(.start), op, (0..<count).map { _ in .time(pick(times, &random)) }))
         case "srcaddr", "addr", "src", "dst":
-            let subject = Subject(name: pick(["srcaddr", "addr", "src", "dst"], &random))!
+            let subject = Subject(name: pick(["srcaddr", "addr", "src", "dst", "initiator", "responder"], &random))!
             let values = addressValues()
             if values.count == 1, case .network(let cidr) = values[0], cidr.bits == 128, Bool.random(using: &random) {
                 return .comparison(Comparison(subject, pick([.equal, .notEqual], &random), values))
@@ -163,7 +170,8 @@ enum RandomFlows {
             return .comparison(
                 Comparison(.field(.vpcID), op, (0..<count).map { _ in .text(pick(vpcs + ["vpc-9", "x"], &random)) }))
         default:
-            return .exists(Subject(name: pick(["dstport", "src", "addr", "vpc-id", "action"], &random))!)
+            let names = ["dstport", "src", "addr", "vpc-id", "action", "initiator", "responder", "service-port"]
+            return .exists(Subject(name: pick(names, &random))!)
         }
     }
 }
@@ -176,6 +184,8 @@ enum Reference {
         case .or(let l, let r): return evaluate(l, record, sets: sets) || evaluate(r, record, sets: sets)
         case .not(let inner): return !evaluate(inner, record, sets: sets)
         case .exists(let subject): return subject.accessors.contains { read($0, record) != .absent }
+        case .sense(let sense):
+            return hasBothEnds(record) && record.isResponse == (sense == .response)
         case .comparison(let comparison):
             let values = comparison.subject.accessors.map { read($0, record) }
             if comparison.op.isNegative {
@@ -191,7 +201,20 @@ enum Reference {
         case .packetSource: record.value(.pktSrcaddr) != .absent ? record.value(.pktSrcaddr) : record.value(.srcaddr)
         case .packetDestination:
             record.value(.pktDstaddr) != .absent ? record.value(.pktDstaddr) : record.value(.dstaddr)
+        case .initiator: hasBothEnds(record) ? .address(record.initiator) : .absent
+        case .responder: hasBothEnds(record) ? .address(record.responder) : .absent
+        case .servicePort: hasBothPorts(record) ? .number(UInt64(record.servicePort)) : .absent
+        case .clientPort: hasBothPorts(record) ? .number(UInt64(record.clientPort)) : .absent
         }
+    }
+
+    static func hasBothEnds(_ record: FlowRecord) -> Bool {
+        (record.value(.srcaddr) != .absent || record.value(.pktSrcaddr) != .absent)
+            && (record.value(.dstaddr) != .absent || record.value(.pktDstaddr) != .absent)
+    }
+
+    static func hasBothPorts(_ record: FlowRecord) -> Bool {
+        record.value(.srcport) != .absent && record.value(.dstport) != .absent
     }
 
     /// Whether the value matches the comparison taken positively (`!=` as `=`, `not in` as `in`).
