@@ -253,7 +253,7 @@ public final class DetectionEngine {
 
     /// Drops window state that no future record within the lateness allowance can extend.
     private func sweepIfDue() {
-        guard maxEventTime != Int64.min, maxEventTime - lastSweep >= 300 else { return }
+        guard maxEventTime != Int64.min, lastSweep == Int64.min || maxEventTime - lastSweep >= 300 else { return }
         lastSweep = maxEventTime
         let watermark = maxEventTime - latenessSeconds
         for index in windowRules {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct FlowLens: AsyncParsableCommand {
@@ -14,4 +15,23 @@ struct FlowLens: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Scan.self, Rules.self, Generate.self]
     )
+
+    /// Runs the command, mapping bad usage to exit code 2 (DESIGN.md: 0 done, 1 the run failed,
+    /// 2 bad usage, 3 an alert at the `--fail-on` level), where argument-parser would use 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

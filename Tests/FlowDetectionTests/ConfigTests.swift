@@ -1,5 +1,6 @@
 import FlowCore
 import FlowDetection
+import FlowEnrichment
 import FlowLensKit
 import Testing
 
