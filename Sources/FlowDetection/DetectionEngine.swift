@@ -199,7 +199,7 @@ public final class DetectionEngine {
         let bytes = state.bytes
         let packets = state.packets
         state.alertIndex = book.raise(
-            rule: rule, key: keyText, time: state.firstSeen, src: src, dst: dst, dstPort: port, count: Int(measure),
+            rule: rule, key: keyText, time: state.windowStart, src: src, dst: dst, dstPort: port, count: Int(measure),
             addCount: false, bytes: bytes, packets: packets, interface: state.interface,
             severity: rule.severity(for: record)
         ) { evidence(for: state, aggregate, measure: measure) }

@@ -60,5 +60,14 @@ final class WindowState {
         }
     }
 
+    /// The earliest event still in the window: where a new alert starts.
+    var windowStart: Int64 {
+        let cutoff = maxTime == Int64.min ? Int64.min : maxTime
+        var earliest = cutoff
+        for time in distinct.values where time < earliest { earliest = time }
+        if head < times.count { for time in times[head...] where time < earliest { earliest = time } }
+        return earliest
+    }
+
     var approximateSize: Int { times.count - head + distinct.count }
 }
