@@ -38,8 +38,6 @@ struct AlertBook {
                 let name = interface.string
                 if !alerts[index].interfaceIDs.contains(name) { alerts[index].interfaceIDs.append(name) }
             }
-            let fresh = evidence()
-            for (k, v) in fresh { alerts[index].evidence[k] = v }
             return index
         }
         let alert = Alert(

@@ -15,13 +15,14 @@ public final class DetectionEngine {
 
     private var book: AlertBook
     private let keyContext: KeyContext
-    private var recordRules: [Int] = []
-    private var windowRules: [Int] = []
+    private let filters: [FlowFilter]
+    /// Rule indices by kind: per record, windowed, zone policy, beaconing, exfiltration, unusual port.
+    private var kindIndices: [[Int]] = Array(repeating: [], count: 6)
     private var windowStates: [[WindowKey: WindowState]]
-    private var zonePolicy: [(Int, ZonePolicyDetector)] = []
-    private var beaconing: [(Int, BeaconingDetector)] = []
-    private var exfiltration: [(Int, ExfiltrationDetector)] = []
-    private var unusualPort: [(Int, UnusualPortDetector)] = []
+    private var zonePolicy: [Int: ZonePolicyDetector] = [:]
+    private var beaconing: [Int: BeaconingDetector] = [:]
+    private var exfiltration: [Int: ExfiltrationDetector] = [:]
+    private var unusualPort: [Int: UnusualPortDetector] = [:]
     private var maxEventTime = Int64.min
     private var lastSweep = Int64.min
     /// Records seen, and matches per rule (for `rules test` and statistics).
@@ -43,18 +44,26 @@ public final class DetectionEngine {
             compiled.append(try CompiledRule(definition, sets: sets))
         }
         rules = compiled
+        filters = compiled.map(\.filter)
         book = AlertBook(suppressions: suppressions)
         keyContext = KeyContext(zoneNames: context.zones.map(\.name), zoneSets: context.zones.map(\.networks))
         windowStates = Array(repeating: [:], count: compiled.count)
         matches = Array(repeating: 0, count: compiled.count)
         for (index, rule) in compiled.enumerated() {
             switch rule.definition.detector {
-            case nil:
-                if rule.definition.aggregate != nil { windowRules.append(index) } else { recordRules.append(index) }
-            case "zone-policy": zonePolicy.append((index, ZonePolicyDetector(context: context)))
-            case "beaconing": beaconing.append((index, BeaconingDetector(rule: rule)))
-            case "exfiltration": exfiltration.append((index, ExfiltrationDetector(rule: rule)))
-            case "unusual-port": unusualPort.append((index, UnusualPortDetector(rule: rule)))
+            case nil: kindIndices[rule.definition.aggregate != nil ? 1 : 0].append(index)
+            case "zone-policy":
+                kindIndices[2].append(index)
+                zonePolicy[index] = ZonePolicyDetector(context: context)
+            case "beaconing":
+                kindIndices[3].append(index)
+                beaconing[index] = BeaconingDetector(rule: rule)
+            case "exfiltration":
+                kindIndices[4].append(index)
+                exfiltration[index] = ExfiltrationDetector(rule: rule)
+            case "unusual-port":
+                kindIndices[5].append(index)
+                unusualPort[index] = UnusualPortDetector(rule: rule)
             case let other?:
                 throw FlowLensError(
                     .badConfig,
@@ -65,61 +74,50 @@ public final class DetectionEngine {
     }
 
     public func process(_ batch: FlowBatch) {
-        for record in batch.records { process(record) }
+        batch.records.withUnsafeBufferPointer { records in
+            guard let base = records.baseAddress else { return }
+            for offset in 0..<records.count { process(pointer: base + offset) }
+        }
         sweepIfDue()
     }
 
     public func process(_ record: FlowRecord) {
+        withUnsafePointer(to: record) { process(pointer: $0) }
+    }
+
+    /// The per-record loop. Rules are tested through the record's pointer and plain index
+    /// arrays, so the common case (no rule matches) copies nothing and touches no reference
+    /// counts; the record is copied only for a rule that matched.
+    private func process(pointer record: UnsafePointer<FlowRecord>) {
         records += 1
-        // NODATA/SKIPDATA carry no addresses; only rules about log health look at them.
-        for index in recordRules {
-            let rule = rules[index]
-            guard rule.filter.matches(record) else { continue }
-            matches[index] += 1
-            let facts = RecordFacts(record)
-            noteTime(facts.time)
-            raiseRecordAlert(rule, record, facts)
-        }
-        for index in windowRules {
-            let rule = rules[index]
-            guard rule.filter.matches(record) else { continue }
-            matches[index] += 1
-            let facts = RecordFacts(record)
-            noteTime(facts.time)
-            updateWindow(index, rule, record, facts)
-        }
-        if !zonePolicy.isEmpty {
-            for (index, detector) in zonePolicy where rules[index].filter.matches(record) {
-                matches[index] += 1
-                let facts = RecordFacts(record)
-                noteTime(facts.time)
-                detector.observe(record, facts, rules[index], &book)
+        filters.withUnsafeBufferPointer { filters in
+            for kind in 0..<6 {
+                let indices = kindIndices[kind]
+                for index in indices where filters[index].matches(record) {
+                    matched(kind: kind, index: index, record.pointee)
+                }
             }
         }
-        for (index, detector) in beaconing where rules[index].filter.matches(record) {
-            matches[index] += 1
-            let facts = RecordFacts(record)
-            noteTime(facts.time)
-            detector.observe(record, facts)
-        }
-        for (index, detector) in exfiltration where rules[index].filter.matches(record) {
-            matches[index] += 1
-            let facts = RecordFacts(record)
-            noteTime(facts.time)
-            detector.observe(record, facts, &book)
-        }
-        for (index, detector) in unusualPort where rules[index].filter.matches(record) {
-            matches[index] += 1
-            let facts = RecordFacts(record)
-            noteTime(facts.time)
-            detector.observe(record, facts, &book)
+    }
+
+    private func matched(kind: Int, index: Int, _ record: FlowRecord) {
+        matches[index] += 1
+        let facts = RecordFacts(record)
+        if facts.time > maxEventTime { maxEventTime = facts.time }
+        switch kind {
+        case 0: raiseRecordAlert(rules[index], record, facts)
+        case 1: updateWindow(index, rules[index], record, facts)
+        case 2: zonePolicy[index]?.observe(record, facts, rules[index], &book)
+        case 3: beaconing[index]?.observe(record, facts)
+        case 4: exfiltration[index]?.observe(record, facts, &book)
+        default: unusualPort[index]?.observe(record, facts, &book)
         }
     }
 
     /// Flushes all open state and returns every alert, most severe first, then by time.
     public func finish() -> [Alert] {
-        for (_, detector) in beaconing { detector.evaluateAll(&book) }
-        for (_, detector) in exfiltration { detector.closeAll(&book) }
+        for index in kindIndices[3] { beaconing[index]?.evaluateAll(&book) }
+        for index in kindIndices[4] { exfiltration[index]?.closeAll(&book) }
         return book.alerts.sorted {
             if $0.severity != $1.severity { return $0.severity > $1.severity }
             if $0.firstSeen != $1.firstSeen { return $0.firstSeen < $1.firstSeen }
@@ -133,13 +131,8 @@ public final class DetectionEngine {
     /// Entries held in windowed and native state: the measure of "state stays bounded".
     public var stateSize: Int {
         windowStates.reduce(0) { $0 + $1.values.reduce(0) { $0 + 1 + $1.approximateSize } }
-            + beaconing.reduce(0) { $0 + $1.1.stateSize } + exfiltration.reduce(0) { $0 + $1.1.stateSize }
-            + unusualPort.reduce(0) { $0 + $1.1.stateSize }
-    }
-
-    @inline(__always)
-    private func noteTime(_ time: Int64) {
-        if time > maxEventTime { maxEventTime = time }
+            + beaconing.values.reduce(0) { $0 + $1.stateSize } + exfiltration.values.reduce(0) { $0 + $1.stateSize }
+            + unusualPort.values.reduce(0) { $0 + $1.stateSize }
     }
 
     private func raiseRecordAlert(_ rule: CompiledRule, _ record: FlowRecord, _ facts: RecordFacts) {
@@ -256,13 +249,13 @@ public final class DetectionEngine {
         guard maxEventTime != Int64.min, lastSweep == Int64.min || maxEventTime - lastSweep >= 300 else { return }
         lastSweep = maxEventTime
         let watermark = maxEventTime - latenessSeconds
-        for index in windowRules {
+        for index in kindIndices[1] {
             guard let window = rules[index].definition.aggregate?.windowSeconds else { continue }
             let horizon = watermark - window
             windowStates[index] = windowStates[index].filter { $0.value.maxTime >= horizon }
         }
-        for (_, detector) in beaconing { detector.expire(before: watermark, &book) }
-        for (_, detector) in exfiltration { detector.close(before: watermark, &book) }
+        for index in kindIndices[3] { beaconing[index]?.expire(before: watermark, &book) }
+        for index in kindIndices[4] { exfiltration[index]?.close(before: watermark, &book) }
     }
 }
 

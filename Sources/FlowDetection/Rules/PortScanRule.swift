@@ -6,7 +6,7 @@ enum PortScanRule {
         severity: low
         description: >-
           One source probed many distinct service ports of one host within the window. Only probing
-          attempts count: rejected connections, SYN-only packets, or connections of one or two packets.
+          attempts count: rejected connections, SYN-only packets, or one or two packets without payload.
           Rejected scanning from the internet is background noise (low); accepted probes or an internal
           source make it worth a look.
         mitre: [T1046]
@@ -17,7 +17,7 @@ enum PortScanRule {
           - Vulnerability scanners you run (suppress them by source).
         match: >-
           request and (protocol = tcp or protocol = udp)
-          and (action = REJECT or tcp-flags = 2 or packets <= 2)
+          and (action = REJECT or tcp-flags = 2 or (packets <= 2 and bytes <= 160))
         aggregate:
           by: [initiator, responder]
           window: 10m

@@ -7,7 +7,8 @@ enum PortSweepRule {
         description: >-
           One source probed the same service port on many hosts within the window: looking for one
           service (SMB, RDP, a database) across the network. Only probing attempts count: rejected,
-          SYN-only, or one or two packets, so a monitoring host that completes its scrapes does not.
+          SYN-only, or one or two packets without payload, so a monitoring host that completes its
+          scrapes does not.
         mitre: [T1046, T1018]
         runbook: >-
           If the source is internal, find the process and check the host for compromise; if external,
@@ -16,7 +17,7 @@ enum PortSweepRule {
           - Discovery tools and vulnerability scanners (suppress them by source).
         match: >-
           request and (protocol = tcp or protocol = udp)
-          and (action = REJECT or tcp-flags = 2 or packets <= 2)
+          and (action = REJECT or tcp-flags = 2 or (packets <= 2 and bytes <= 160))
         aggregate:
           by: [initiator, service-port]
           window: 10m
