@@ -74,30 +74,23 @@ public final class DetectionEngine {
     }
 
     public func process(_ batch: FlowBatch) {
-        batch.records.withUnsafeBufferPointer { records in
-            guard let base = records.baseAddress else { return }
-            for offset in 0..<records.count { process(pointer: base + offset) }
+        records += batch.records.count
+        // Rule by rule over the whole batch: each filter runs in one tight loop over records read
+        // in place, and rules are independent, so the order in which their matches are handled
+        // does not change any result.
+        for kind in 0..<6 {
+            for index in kindIndices[kind] {
+                let hits = filters[index].matchingIndices(in: batch.records)
+                for hit in hits { matched(kind: kind, index: index, batch.records[hit]) }
+            }
         }
         sweepIfDue()
     }
 
     public func process(_ record: FlowRecord) {
-        withUnsafePointer(to: record) { process(pointer: $0) }
-    }
-
-    /// The per-record loop. Rules are tested through the record's pointer and plain index
-    /// arrays, so the common case (no rule matches) copies nothing and touches no reference
-    /// counts; the record is copied only for a rule that matched.
-    private func process(pointer record: UnsafePointer<FlowRecord>) {
-        records += 1
-        filters.withUnsafeBufferPointer { filters in
-            for kind in 0..<6 {
-                let indices = kindIndices[kind]
-                for index in indices where filters[index].matches(record) {
-                    matched(kind: kind, index: index, record.pointee)
-                }
-            }
-        }
+        var batch = FlowBatch(capacity: 1)
+        batch.records.append(record)
+        process(batch)
     }
 
     private func matched(kind: Int, index: Int, _ record: FlowRecord) {
