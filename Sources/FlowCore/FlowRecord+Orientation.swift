@@ -10,6 +10,22 @@ extension FlowRecord {
     /// 3. Otherwise the lower port is taken as the service, and ties keep the record's direction.
     @inlinable
     public var isResponse: Bool {
+        if orientation & FlowRecord.orientationKnown != 0 { return orientation & FlowRecord.orientationResponse != 0 }
+        return computeIsResponse()
+    }
+
+    /// Works out ``isResponse`` once and stores it, so that the many rules asking afterwards read
+    /// one byte. Decoders call this for every record they produce.
+    @inlinable
+    public mutating func cacheOrientation() {
+        orientation = FlowRecord.orientationKnown | (computeIsResponse() ? FlowRecord.orientationResponse : 0)
+    }
+
+    @usableFromInline static let orientationKnown: UInt8 = 0x80
+    @usableFromInline static let orientationResponse: UInt8 = 0x01
+
+    @inlinable
+    func computeIsResponse() -> Bool {
         let present = self.present
         if present & FlowField.tcpFlags.bit != 0 && proto == 6 {
             let flags = tcpFlags

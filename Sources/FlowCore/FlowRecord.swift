@@ -36,6 +36,8 @@ public struct FlowRecord: Sendable, Hashable {
     public var proto: UInt8 = 0
     public var trafficPath: UInt8 = 0
     public var encryptionStatus: UInt8 = 0
+    /// Cached flow sense (see ``cacheOrientation()``); not a field, not compared.
+    public var orientation: UInt8 = 0
     public var action: FlowAction? = nil
     public var logStatus: LogStatus? = nil
     public var flowDirection: FlowDirection? = nil

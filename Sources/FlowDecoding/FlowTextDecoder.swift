@@ -308,6 +308,7 @@ public struct FlowTextDecoder {
             return
         }
         record.present = mask
+        record.cacheOrientation()
         if extrasPending { startExtrasBatch(&batches) }
         let last = batches.count - 1
         batches[last].records.append(record)
