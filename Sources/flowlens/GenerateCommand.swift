@@ -14,11 +14,22 @@ extension FlowLens {
                 per interface group per 5-minute delivery. The same seed and options always give \
                 the same bytes. labels.jsonl lists injected scenarios (empty for the baseline).
 
+                --scenarios adds scripted traffic on top of the baseline, each with a line in \
+                labels.jsonl: one attack per built-in rule (the scenario id is the rule id, such \
+                as port-scan or data-exfiltration), and benign look-alikes that naive rules \
+                mistake for attacks (monitoring scrapes, health checks, bastion admin sessions, \
+                hourly S3 backups, internet scanner noise, NAT gateway traffic), labelled with an \
+                empty rule. Some attacks need hours of history (data-exfiltration, unusual-port): \
+                keep --hours at 8 or more. Scan with the config from --write-config, which lists \
+                the threat-intel scenario's address as intel.
+
                 Examples:
                   flowlens generate --out ./sim --records 100000
                   flowlens generate --out ./sim --hours 2 --version 5 --layout hive --hourly
                   flowlens generate --out ./sim --records 10000000 --seed 7 --aggregation 60
                   flowlens generate --out ./sim --fields "version srcaddr dstaddr dstport action" --no-gzip
+                  flowlens generate --out ./day --version 5 --scenarios all --write-config ./day.yml
+                  flowlens generate --out ./sim --hours 8 --scenarios port-scan,beaconing,benign
                 """)
 
         @Option(help: "Folder to write AWSLogs/… and labels.jsonl into (created if missing).")
@@ -68,6 +79,20 @@ extension FlowLens {
         @Option(help: "Share of records delivered one or two files late (0 to 1).")
         var lateFraction = 0.02
 
+        @Option(
+            help: ArgumentHelp(
+                "Scenarios to inject: all, attacks, benign, or a comma-separated list of scenario ids.",
+                discussion: "Attack ids: \(ScenarioCatalog.attackIDs.joined(separator: ", ")). Look-alikes: \(ScenarioCatalog.benignIDs.joined(separator: ", ")).",
+                valueName: "list"))
+        var scenarios: String?
+
+        @Option(
+            name: .customLong("write-config"),
+            help: ArgumentHelp(
+                "Also write a flowlens.yml for scanning the output: the simulated network's zones, policy and trusted hosts, and the threat-intel scenario's address as intel.",
+                valueName: "path"))
+        var configPath: String?
+
         func validate() throws {
             if formatVersion != nil && fields != nil {
                 throw ValidationError("give --version or --fields, not both")
@@ -82,10 +107,27 @@ extension FlowLens {
             }
         }
 
+        private func scenarioWarning() -> String? {
+            guard let scenarios, let needed = try? ScenarioCatalog.minimumHours(for: scenarios) else { return nil }
+            let hours = self.hours ?? 24
+            guard hours < needed else { return nil }
+            let short = (try? ScenarioCatalog.types(for: scenarios))?.filter { $0.minimumHours > hours }.map { $0.id }
+            func text(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+            return "flowlens: warning: \((short ?? []).joined(separator: ", ")) need at least \(text(needed)) simulated hours to play out; --hours is \(text(hours))\n"
+        }
+
         mutating func run() async throws {
             let summary: SimulationSummary
+            if let warning = scenarioWarning() { FileHandle.standardError.write(Data(warning.utf8)) }
             do {
-                summary = try await FlowLogSimulator(options: try options()).run()
+                let simulator = try FlowLogSimulator(options: try options())
+                summary = try await simulator.run()
+                if let configPath {
+                    let text = ScenarioCatalog.configYAML(for: simulator.network)
+                    guard FileManager.default.createFile(atPath: configPath, contents: Data(text.utf8)) else {
+                        throw FlowLensError(.ioError, "cannot write the config", location: configPath)
+                    }
+                }
             } catch let error as FlowLensError {
                 FileHandle.standardError.write(Data("flowlens: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -113,6 +155,7 @@ extension FlowLens {
             options.accountID = account
             options.region = region
             options.lateFraction = lateFraction
+            if let scenarios { options.scenarios = try ScenarioCatalog.injectors(for: scenarios) }
             return options
         }
     }

@@ -32,11 +32,23 @@ public struct SimulatedConnection: Sendable, Hashable {
     public var rejected: Bool
     /// A private instance reaching an internet server through the VPC's NAT gateway.
     public var throughNAT: Bool
+    /// The AWS service behind the external end, written as `pkt-src-aws-service` /
+    /// `pkt-dst-aws-service` where the layout has them.
+    public var service: AWSService
+    /// Reached through a gateway VPC endpoint (S3): `traffic-path` 7 instead of the NAT or the
+    /// internet gateway.
+    public var throughGatewayEndpoint: Bool
+
+    /// AWS services the simulation can name in the `pkt-*-aws-service` fields.
+    public enum AWSService: Sendable, Hashable {
+        case none, amazon, s3
+    }
 
     public init(
         client: Peer, server: Peer, clientPort: UInt16, serverPort: UInt16, proto: UInt8 = 6, start: Int64,
         duration: Int64 = 1, requestBytes: UInt64 = 600, requestPackets: UInt64 = 6, responseBytes: UInt64 = 1_200,
-        responsePackets: UInt64 = 5, rejected: Bool = false, throughNAT: Bool = false
+        responsePackets: UInt64 = 5, rejected: Bool = false, throughNAT: Bool = false, service: AWSService = .none,
+        throughGatewayEndpoint: Bool = false
     ) {
         self.client = client
         self.server = server
@@ -51,6 +63,8 @@ public struct SimulatedConnection: Sendable, Hashable {
         self.responsePackets = responsePackets
         self.rejected = rejected
         self.throughNAT = throughNAT
+        self.service = service
+        self.throughGatewayEndpoint = throughGatewayEndpoint
     }
 }
 
@@ -89,12 +103,26 @@ extension SimulatedNetwork {
         spec.responsePackets = max(1, connection.responsePackets)
         spec.rejected = connection.rejected
         spec.viaNAT = connection.throughNAT
+        spec.gatewayEndpoint = connection.throughGatewayEndpoint
+        switch connection.service {
+        case .none: spec.externalService = .none
+        case .amazon: spec.externalService = .amazon
+        case .s3: spec.externalService = .s3
+        }
         spec.natPort = UInt16(
             truncatingIfNeeded: 1024 + SimulationRandom.mix(UInt64(spec.start) ^ UInt64(spec.clientPort)) % 64_000)
         var emitter = ConnectionEmitter(network: self, aggregation: aggregation, rangeEnd: .max)
         emitter.emit(spec)
         let version = UInt8(SimulationOptions.newestVersion)
         return emitter.records.map { flowRecord($0, version: version) }
+    }
+
+    /// A `SKIPDATA` (`skipData` true) or `NODATA` record of one interface for `start...end`: the
+    /// status records AWS writes when it lost records or saw no traffic in an aggregation window.
+    public func statusRecord(skipData: Bool, host: SimulatedHost, start: Int64, end: Int64) -> FlowRecord {
+        var emitter = ConnectionEmitter(network: self, aggregation: 600, rangeEnd: .max)
+        emitter.emitStatus(skipData ? .skipData : .noData, host: host.index, start: start, end: max(start, end))
+        return flowRecord(emitter.records[0], version: UInt8(SimulationOptions.newestVersion))
     }
 
     /// The full record for a simulated one.
