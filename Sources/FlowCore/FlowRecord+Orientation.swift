@@ -40,7 +40,9 @@ extension FlowRecord {
         let sService = PortClass.isService(s)
         let dService = PortClass.isService(d)
         if sService != dService { return sService }
-        return s < d && PortClass.isEphemeral(d)
+        // Neither (or both) a known service: the lower port is the service, since clients and
+        // NAT gateways pick source ports from the high ranges.
+        return s < d
     }
 
     /// The address that opened the connection (packet-level where NAT rewrote it).

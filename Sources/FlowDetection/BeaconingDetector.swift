@@ -18,7 +18,8 @@ final class BeaconingDetector {
     private let maxEvents: Int
 
     final class Track {
-        var times: [Int64] = []
+        /// First time seen of each connection, by client port.
+        var connections: [UInt16: Int64] = [:]
         var bytes: UInt64 = 0
         var packets: UInt64 = 0
         var interface: Symbol = .empty
@@ -43,7 +44,7 @@ final class BeaconingDetector {
         maxEvents = Int(rule.parameter("max_events", default: 512))
     }
 
-    var stateSize: Int { keys.values.reduce(0) { $0 + 1 + $1.times.count } }
+    var stateSize: Int { keys.values.reduce(0) { $0 + 1 + $1.connections.count } }
 
     func observe(_ record: FlowRecord, _ facts: RecordFacts) {
         guard !facts.isResponse else { return }
@@ -59,7 +60,14 @@ final class BeaconingDetector {
         track.packets &+= record.packets
         if track.interface == .empty { track.interface = record.interfaceID }
         track.last = max(track.last, facts.time)
-        if track.times.count < maxEvents { track.times.append(facts.time) }
+        // A connection is counted once, by its client port: a long connection spans several
+        // aggregation intervals and so several records, which are not separate beacons.
+        let clientPort = facts.isResponse ? record.dstport : record.srcport
+        if let seen = track.connections[clientPort] {
+            if facts.time < seen { track.connections[clientPort] = facts.time }
+        } else if track.connections.count < maxEvents {
+            track.connections[clientPort] = facts.time
+        }
     }
 
     /// Judges and drops keys idle past the watermark by more than the longest interval.
@@ -77,7 +85,7 @@ final class BeaconingDetector {
     }
 
     private func evaluate(_ track: Track, _ book: inout AlertBook) {
-        let times = Array(Set(track.times)).sorted()
+        let times = Array(Set(track.connections.values)).sorted()
         guard times.count >= minEvents, let first = times.first, let last = times.last, last - first >= minSpan else {
             return
         }

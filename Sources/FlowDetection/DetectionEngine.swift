@@ -175,6 +175,12 @@ public final class DetectionEngine {
             return
         }
         guard measure >= aggregate.threshold else { return }
+        // Floods are many small packets; a rule can refuse to fire on full-size bulk transfers.
+        if let maxMean = rule.definition.parameters["max_mean_packet_bytes"], state.packets > 0,
+            Double(state.bytes) / Double(state.packets) > maxMean
+        {
+            return
+        }
         let keyText = describe(key, aggregate.by)
         let src = addressFor(aggregate.by, key, preferring: [.initiator, .src, .srcaddr])
         let dst = addressFor(aggregate.by, key, preferring: [.responder, .dst, .dstaddr])

@@ -22,6 +22,8 @@ final class UnusualPortDetector {
         baseline = Int64(rule.parameter("baseline_hours", default: 6) * 3600)
     }
 
+    static let commonPorts: Set<UInt16> = [53, 80, 123, 443]
+
     var stateSize: Int { hosts.values.reduce(0) { $0 + 1 + $1.ports.count } }
 
     func observe(_ record: FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
@@ -38,6 +40,8 @@ final class UnusualPortDetector {
             if facts.time - host.firstSeen < baseline { host.ports.insert(facts.servicePort) }
             return
         }
+        // Web, DNS and NTP are everyone's ports: learned, never alerted on.
+        if Self.commonPorts.contains(facts.servicePort) { return }
         let learned = host.ports.sorted().prefix(20).map(String.init)
         book.raise(
             rule: rule, key: "\(facts.initiator)|\(facts.servicePort)", time: facts.time, src: facts.initiator,

@@ -12,6 +12,10 @@ public struct NetworkContext: Sendable {
     public var dnsResolvers: CIDRSet
     /// Addresses from threat-intelligence lists.
     public var intel: CIDRSet
+    /// NAT gateways' private addresses. Their ENI records each outbound connection twice: the
+    /// instance's leg (with the instance as `pkt-srcaddr`) and the gateway's own leg to the
+    /// internet; rules skip the second, so the alert names the instance.
+    public var natGateways: CIDRSet = CIDRSet()
     /// Trust zones in configuration order; the first zone containing an address wins.
     public var zones: [Zone]
     public var policy: ZonePolicy
@@ -58,6 +62,7 @@ public struct NetworkContext: Sendable {
         sets["trusted"] = trusted
         sets["dns_resolvers"] = dnsResolvers.isEmpty ? internalNetworks : dnsResolvers
         sets["intel"] = intel
+        sets["nat_gateways"] = natGateways
         for zone in zones { sets[zone.name] = zone.networks }
         return sets
     }

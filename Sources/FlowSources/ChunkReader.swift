@@ -23,6 +23,7 @@ public final class ChunkReader {
     private var fd: Int32 = -1
     private var inflater: GzipInflater?
     private var input: [UInt8]
+    private var scratch = [UInt8](repeating: 0, count: 1 << 20)
     private var inputStart = 0
     private var inputEnd = 0
     private var inputEOF = false
@@ -151,25 +152,25 @@ public final class ChunkReader {
                 if inputStart == inputEnd { return }
             }
             if let inflater {
-                let want = target - buffer.count
-                let old = buffer.count
-                buffer.append(contentsOf: repeatElement(0, count: want))
+                // Inflate into a scratch buffer allocated once, then append: growing `buffer` by
+                // a run of zeros first costs more than the copy (much more in debug builds).
+                let want = min(target - buffer.count, scratch.count)
                 let start = inputStart
                 let end = inputEnd
                 var failure: FlowLensError?
                 let (consumed, produced) = input.withUnsafeBytes { raw in
-                    buffer.withUnsafeMutableBytes { out in
+                    scratch.withUnsafeMutableBytes { out in
                         do throws(FlowLensError) {
                             return try inflater.inflate(
                                 input: UnsafeRawBufferPointer(rebasing: raw[start..<end]),
-                                output: UnsafeMutableRawBufferPointer(rebasing: out[old...]))
+                                output: UnsafeMutableRawBufferPointer(rebasing: out[0..<want]))
                         } catch {
                             failure = error
                             return (0, 0)
                         }
                     }
                 }
-                buffer.removeLast(want - produced)
+                scratch.withUnsafeBufferPointer { buffer.append(contentsOf: $0[0..<produced]) }
                 inputStart += consumed
                 textBytes += produced
                 if let failure { throw failure }

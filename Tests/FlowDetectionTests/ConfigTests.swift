@@ -49,7 +49,7 @@ import Testing
         do {
             _ = try FlowLensConfig.parse(text, name: "flowlens.yml")
         } catch {
-            #expect(error.description == "flowlens.yml:3: networks.trusted_hosts: unknown key (known: internal, trusted, dns_resolvers)")
+            #expect(error.description == "flowlens.yml:3: networks.trusted_hosts: unknown key (known: internal, trusted, dns_resolvers, nat_gateways)")
         }
     }
 

@@ -14,7 +14,9 @@ enum BeaconingRule {
           update or telemetry services before blocking.
         false_positives:
           - Agents polling a vendor API on a timer (suppress them by destination).
-        match: request and initiator in $internal and responder not in $internal and service-port not in (53, 123)
+        match: >-
+          request and initiator in $internal and responder not in $internal and service-port not in (53, 123)
+          and not (initiator in $nat_gateways and exists pkt-srcaddr)
         detector: beaconing
         parameters:
           min_events: 12

@@ -14,7 +14,7 @@ enum CleartextProtocolRule {
         false_positives:
           - Legacy partners integrations over FTP (move them to SFTP).
         match: >-
-          request and action = ACCEPT
+          request and action = ACCEPT and not (initiator in $nat_gateways and exists pkt-srcaddr)
           and service-port in (20, 21, 23, 69, 110, 143, 161, 389, 512-514)
           and ((initiator in $internal and responder not in $internal)
                or (initiator not in $internal and responder in $internal))

@@ -14,7 +14,7 @@ enum DataExfiltrationRule {
           the data; check whether the destination is a sanctioned service.
         false_positives:
           - A first full backup or a data migration to a new destination.
-        match: request and initiator in $internal and responder not in $internal
+        match: request and initiator in $internal and responder not in $internal and not (initiator in $nat_gateways and exists pkt-srcaddr)
         detector: exfiltration
         parameters:
           floor_bytes: 1000000000

@@ -19,6 +19,7 @@ enum LateralMovementRule {
           request and action = ACCEPT and protocol = tcp
           and service-port in (22, 135, 445, 3389, 5900-5903, 5985, 5986)
           and initiator in $internal and initiator not in $trusted and responder in $internal
+          and not (packets <= 2 and bytes <= 160)
         aggregate:
           by: [initiator]
           window: 30m

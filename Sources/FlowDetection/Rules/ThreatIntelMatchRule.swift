@@ -17,7 +17,7 @@ enum ThreatIntelMatchRule {
         escalate:
           - {when: "action = ACCEPT", severity: high}
         dedup: 1h
-        dedup_by: [src, dst]
+        dedup_by: [initiator, responder]
         tests:
           - name: an accepted connection to a listed address
             config: |
@@ -33,6 +33,14 @@ enum ThreatIntelMatchRule {
               2 123456789012 eni-0a1 203.0.113.66 10.20.2.10 50000 22 6 10 1000 1793577600 1793577660 REJECT OK
             expect: 1
             severity: medium
+          - name: both directions of one connection are one alert
+            config: |
+              intel: [203.0.113.66/32]
+            records: |
+              2 123456789012 eni-0a1 10.20.2.10 203.0.113.66 50000 443 6 10 1000 1793577600 1793577660 ACCEPT OK
+              2 123456789012 eni-0a1 203.0.113.66 10.20.2.10 443 50000 6 10 1000 1793577600 1793577660 ACCEPT OK
+            expect: 1
+            severity: high
           - name: no intel list, no alert
             records: |
               2 123456789012 eni-0a1 10.20.2.10 203.0.113.66 50000 443 6 10 1000 1793577600 1793577660 ACCEPT OK

@@ -18,6 +18,7 @@ enum UnapprovedDNSRule {
         match: >-
           request and service-port = 53 and (protocol = udp or protocol = tcp)
           and initiator in $internal and responder not in $dns_resolvers
+          and not (initiator in $nat_gateways and exists pkt-srcaddr)
         aggregate:
           by: [initiator, responder]
           window: 1h

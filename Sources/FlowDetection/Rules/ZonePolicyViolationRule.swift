@@ -14,7 +14,7 @@ enum ZonePolicyViolationRule {
           to flowlens.yml; otherwise find why the source could reach the zone.
         false_positives:
           - New application paths not yet written into the policy.
-        match: request and action = ACCEPT
+        match: request and action = ACCEPT and not (packets <= 2 and bytes <= 160)
         detector: zone-policy
         dedup: 1h
         tests:
@@ -83,6 +83,19 @@ enum ZonePolicyViolationRule {
                   - {from: app, to: db, ports: [5432]}
             records: |
               2 123456789012 eni-0a1 10.20.1.10 10.20.5.20 50000 5432 6 10 1000 1793577600 1793577660 REJECT OK
+            expect: 0
+          - name: a SYN the database never answered is not a session
+            config: |
+              zones:
+                web: [10.20.1.0/24]
+                app: [10.20.2.0/24]
+                db: [10.20.5.0/24]
+              policy:
+                protect: [db]
+                allow:
+                  - {from: app, to: db, ports: [5432]}
+            records: |
+              2 123456789012 eni-0a1 10.20.1.10 10.20.5.20 50000 5432 6 1 60 1793577600 1793577660 ACCEPT OK
             expect: 0
         """
 }

@@ -52,11 +52,14 @@ public struct FlowLensConfig: Sendable {
         for (key, node) in try reader.mapping(root, "", known: topKeys) {
             switch key {
             case "networks":
-                for (name, value) in try reader.mapping(node, "networks", known: ["internal", "trusted", "dns_resolvers"]) {
+                for (name, value) in try reader.mapping(
+                    node, "networks", known: ["internal", "trusted", "dns_resolvers", "nat_gateways"])
+                {
                     let set = try reader.cidrs(value, "networks.\(name)")
                     switch name {
                     case "internal": config.context.internalNetworks = set
                     case "trusted": config.context.trusted = set
+                    case "nat_gateways": config.context.natGateways = set
                     default: config.context.dnsResolvers = set
                     }
                 }

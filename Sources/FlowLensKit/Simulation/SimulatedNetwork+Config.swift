@@ -20,6 +20,7 @@ extension SimulatedNetwork {
         lines.append("  internal: \(list([vpcCIDR.description]))")
         lines.append("  trusted: \(list([bastion] + adminSources.map(host)))   # bastion and admin offices")
         lines.append("  dns_resolvers: \(list([host(resolver)]))")
+        lines.append("  nat_gateways: \(list([host(natGateway.address)]))")
         lines.append("zones:")
         for tier in SimulatedTier.allCases {
             lines.append("  \(tier.zoneName): \(list(cidrs(of: tier).map(\.description)))")
