@@ -81,27 +81,6 @@ import Testing
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
-    /// Rule problems found with these scenarios, recorded as known issues so that the suite
-    /// stays usable while they are open; each entry turns into a failure ("known issue was not
-    /// recorded") once the rule is fixed, and should then be removed.
-    static let knownMisses: [String: Comment] = [
-        "unusual-port":
-            "unusual-port never fires for a host whose baseline is 443/80 only: its match drops those ports, so the host is first seen at the unusual connection itself, which is then learned (UnusualPortDetector)"
-    ]
-
-    /// Why a high alert names a benign host as its source, for the known rule problems.
-    static func knownBenignProblem(_ alert: Alert, day: Day) -> Comment? {
-        let nat = day.network.natGateway.address
-        let attackDestinations = Set(day.labels.filter { !$0.rule.isEmpty }.compactMap(\.dst))
-        if alert.src == nat, let dst = alert.dst, attackDestinations.contains(dst) {
-            return "NAT gateway re-attribution: \(alert.rule) also fires for the NAT gateway's own outbound leg (src = pkt-srcaddr = the gateway) of attack traffic it relays"
-        }
-        if alert.rule == "outbound-dos", alert.src == day.network.host(named: "db-2")?.address {
-            return "outbound-dos counts any bulk upload above 2,000 packets/s as a flood: db-2's hourly S3 backup streams (about 2 MB/s each, TCP, full-size packets, S3 gateway endpoint) fire it"
-        }
-        return nil
-    }
-
     func day() async throws -> Day { try await Self.day.value }
 
     /// Whether an alert is about a label's hosts: its source or destination address, or the
@@ -139,11 +118,7 @@ import Testing
             let found = day.alerts.contains { $0.rule == label.rule && Self.involves($0, label, network: day.network) }
             let rules = Set(day.alerts.filter { Self.involves($0, label, network: day.network) }.map(\.rule)).sorted()
             let message: Comment = "\(label.scenario): no \(label.rule) alert about \(label.src.map { "\($0)" } ?? "-") → \(label.dst.map { "\($0)" } ?? "-"); alerts about its hosts: \(rules)"
-            if let known = Self.knownMisses[label.rule] {
-                withKnownIssue(known) { #expect(found, message) }
-            } else {
-                #expect(found, message)
-            }
+            #expect(found, message)
         }
     }
 
@@ -154,11 +129,7 @@ import Testing
         for alert in day.alerts where alert.severity >= .high {
             guard let src = alert.src, benignHosts.contains(src) else { continue }
             let message: Comment = "\(alert.severity) \(alert.rule) alert from benign host \(src) → \(alert.dst.map { "\($0)" } ?? "-") at \(alert.firstSeen), count \(alert.count)"
-            if let known = Self.knownBenignProblem(alert, day: day) {
-                withKnownIssue(known) { Issue.record(message) }
-            } else {
-                Issue.record(message)
-            }
+            Issue.record(message)
         }
     }
 

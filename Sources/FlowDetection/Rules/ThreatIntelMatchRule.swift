@@ -13,7 +13,9 @@ enum ThreatIntelMatchRule {
           internal host; block the address at the network ACL.
         false_positives:
           - Stale list entries (shared hosting, recycled cloud addresses).
-        match: src in $intel or dst in $intel
+        match: >-
+          (src in $intel or dst in $intel)
+          and not (initiator in $nat_gateways and exists pkt-srcaddr)
         escalate:
           - {when: "action = ACCEPT", severity: high}
         dedup: 1h
