@@ -21,10 +21,12 @@ let package = Package(
     targets: [
         // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
         .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "FlowCore", swiftSettings: strictSettings),
         .target(name: "FlowDecoding", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: strictSettings),
         .target(
             name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression"],
             swiftSettings: strictSettings),
@@ -35,14 +37,14 @@ let package = Package(
             name: "FlowLensKit",
             dependencies: [
                 "FlowCore", "FlowDecoding", "FlowSources", "FlowExpression", "FlowEnrichment", "FlowDetection",
-                .product(name: "Yams", package: "Yams"),
+                "FlowStore", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "flowlens",
             dependencies: [
                 "FlowLensKit", "FlowCore", "FlowDecoding", "FlowExpression", "FlowDetection", "FlowEnrichment",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FlowStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         .target(
@@ -64,6 +66,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "FlowSourcesTests", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowStoreTests",
+            dependencies: ["FlowCore", "FlowSources", "FlowStore", "FlowLensKit", "FlowTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "FlowLensKitTests",

@@ -75,6 +75,7 @@ public final class ScanRunner {
                     let outcome = Self.outcome(
                         chunk: chunk, records: fileRecords, counters: fileCounters)
                     outcomes.append(outcome)
+                    for sink in sinks { (sink as? any SourceAwareSink)?.sourceEnded(outcome) }
                     // A file that is not a flow log is reported as failed, not as thousands of
                     // malformed lines.
                     if outcome.wasRead { allCounters.merge(fileCounters) }

@@ -50,8 +50,12 @@ extension FlowLens {
         @Flag(help: "Never show progress, even on a terminal.")
         var quiet = false
 
+        @Option(help: "Also ingest the records and alerts into this SQLite store (see ingest).")
+        var db: String?
+
         mutating func run() async throws {
             let runner = ScanRunner(options: try input.scanOptions())
+            let storeSink = try db.map { StoreSink(store: try StoreSupport.open($0), sources: input.sources) }
             var sets: [String: CIDRSet] = [:]
             var sink: DetectionSink?
             if !noRules {
@@ -65,8 +69,10 @@ extension FlowLens {
                 let filter = try CommandSupport.filter(whereExpression, sets: sets)
                 runner.filter = { filter.matches($0) }
             }
+            if let storeSink { runner.sinks.append(storeSink) }
             let progress = ProgressLine(enabled: !quiet)
             let result = try CommandSupport.run(runner, progress: progress, reportProblems: format != .text)
+            if let storeSink { try StoreSupport.finishScan(storeSink, alerts: sink?.alerts ?? [], result: result) }
             let raised = (sink?.alerts ?? []).filter { $0.severity >= minSeverity.value }
             if let alerts {
                 try CommandSupport.writeLines(raised.map(\.jsonLine), to: alerts)

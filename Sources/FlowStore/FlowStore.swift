@@ -1,0 +1,281 @@
+public import FlowCore
+import CSQLite
+import Glibc
+
+/// The embedded SQLite store: opens or creates the file, ingests sources one transaction each,
+/// records alerts, prunes old data, and runs read-only queries.
+///
+/// A source is written between ``beginSource(name:hash:size:)`` and ``commitSource()``; a source
+/// that fails (or a process that dies) before the commit leaves nothing behind, because the rows,
+/// the rollups and the `sources` entry commit together. Not thread-safe: one writer per store.
+public final class FlowStore {
+    public let path: String
+    public let readOnly: Bool
+    let db: SQLiteConnection
+    private var writer: FlowRowWriter?
+    private var current: PendingSource?
+
+    /// What was written for one source.
+    public struct SourceReceipt: Sendable, Equatable {
+        public var name: String
+        public var records: Int
+    }
+
+    struct PendingSource {
+        var name: String
+        var hash: String
+        var size: Int
+        var records = 0
+        var firstStart: Int64?
+        var lastEnd: Int64?
+    }
+
+    /// Opens a store, creating it (and its schema) when `readOnly` is false and the file is new.
+    ///
+    /// - Throws: ``StoreError`` when the file cannot be opened, is not SQLite (`.notAStore`), is
+    ///   another application's database (`.notAStore`), is corrupt, or is locked.
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 2000) throws(StoreError) {
+        if readOnly && access(path, F_OK) != 0 {
+            throw StoreError(.cannotOpen, "no such store", location: path, cause: "run `flowlens ingest` first")
+        }
+        self.path = path
+        self.readOnly = readOnly
+        db = try SQLiteConnection(path: path, readOnly: readOnly, create: !readOnly)
+        sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
+        try checkOrCreateSchema()
+        if !readOnly {
+            try db.execute("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+        } else {
+            try db.execute("PRAGMA query_only = 1; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+        }
+    }
+
+    private func checkOrCreateSchema() throws(StoreError) {
+        // Reading the header is the first access: a non-SQLite file fails here with NOTADB.
+        let applicationID = try db.scalar("PRAGMA application_id") ?? 0
+        let tables = try db.scalar("SELECT count(*) FROM sqlite_schema") ?? 0
+        if applicationID == Int64(StoreSchema.applicationID) {
+            let version = try db.scalar("PRAGMA user_version") ?? 0
+            if version > Int64(StoreSchema.version) {
+                throw StoreError(
+                    .notAStore, "the store was written by a newer FlowLens (schema \(version))", location: path)
+            }
+            return
+        }
+        if tables > 0 || applicationID != 0 {
+            throw StoreError(
+                .notAStore, "a SQLite database of another application, not a FlowLens store", location: path,
+                cause: "choose a new file for --db")
+        }
+        if readOnly { throw StoreError(.notAStore, "an empty database, not a FlowLens store", location: path) }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for statement in StoreSchema.createStatements { try db.execute(statement) }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    deinit { if current != nil { rollbackSource() } }
+
+    // MARK: sources
+
+    /// The name under which content with this hash was ingested, or nil when it is new.
+    public func knownSource(hash: String) throws(StoreError) -> String? {
+        let statement = try db.prepare("SELECT name FROM sources WHERE hash = ?")
+        statement.bind(1, hash)
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    /// Starts the transaction of one source.
+    public func beginSource(name: String, hash: String, size: Int) throws(StoreError) {
+        precondition(current == nil, "beginSource while another source is open")
+        try db.execute("BEGIN IMMEDIATE")
+        current = PendingSource(name: name, hash: hash, size: size)
+        if writer == nil { writer = FlowRowWriter(connection: db) }
+        writer!.resetRollups()
+        sourceID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM sources")) ?? 1
+    }
+
+    private var sourceID: Int64 = 0
+
+    /// Replaces the hash of the open source (for standard input, known only at its end).
+    public func setOpenSourceHash(_ hash: String, size: Int) throws(StoreError) {
+        guard current != nil else { preconditionFailure("no open source") }
+        current!.hash = hash
+        current!.size = size
+    }
+
+    /// True between ``beginSource(name:hash:size:)`` and the commit or rollback.
+    public var hasOpenSource: Bool { current != nil }
+
+    /// Writes a batch into the open source.
+    public func insert(_ batch: FlowBatch) throws(StoreError) {
+        guard current != nil, let writer else { preconditionFailure("insert without beginSource") }
+        let (first, last) = try writer.insert(batch, sourceID: sourceID)
+        current!.records += batch.records.count
+        if let first { current!.firstStart = min(current!.firstStart ?? first, first) }
+        if let last { current!.lastEnd = max(current!.lastEnd ?? last, last) }
+    }
+
+    /// Commits the open source: its rows, its rollups and its `sources` entry, together.
+    @discardableResult
+    public func commitSource() throws(StoreError) -> SourceReceipt {
+        guard let pending = current, let writer else { preconditionFailure("commitSource without beginSource") }
+        do {
+            try writer.flushRollups()
+            let statement = try db.prepare(
+                """
+                INSERT INTO sources (id, name, hash, size, records, first_start, last_end, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            statement.bind(1, sourceID)
+            statement.bind(2, pending.name)
+            statement.bind(3, pending.hash)
+            statement.bind(4, Int64(pending.size))
+            statement.bind(5, Int64(pending.records))
+            if let first = pending.firstStart { statement.bind(6, first) } else { statement.bindNull(6) }
+            if let last = pending.lastEnd { statement.bind(7, last) } else { statement.bindNull(7) }
+            statement.bind(8, Int64(time(nil)))
+            try statement.step()
+            try db.execute("COMMIT")
+        } catch {
+            rollbackSource()
+            throw error
+        }
+        current = nil
+        return SourceReceipt(name: pending.name, records: pending.records)
+    }
+
+    /// Drops everything written for the open source.
+    public func rollbackSource() {
+        guard current != nil else { return }
+        try? db.execute("ROLLBACK")
+        writer?.resetRollups()
+        current = nil
+    }
+
+    // MARK: alerts
+
+    /// Records alerts; one already stored (same dedup key and first-seen time) is skipped.
+    /// - Returns: The number of alerts added.
+    @discardableResult
+    public func insertAlerts(_ alerts: [StoredAlert]) throws(StoreError) -> Int {
+        guard !alerts.isEmpty else { return 0 }
+        try db.execute("BEGIN IMMEDIATE")
+        var added = 0
+        do {
+            let statement = try db.prepare(
+                """
+                INSERT OR IGNORE INTO alerts (rule, title, severity, first_seen, last_seen, src, dst, dst_port,
+                    count, bytes, packets, dedup_key, json, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let now = Int64(time(nil))
+            for alert in alerts {
+                statement.reset()
+                statement.bind(1, alert.rule)
+                statement.bind(2, alert.title)
+                statement.bind(3, alert.severity)
+                statement.bind(4, alert.firstSeen)
+                statement.bind(5, alert.lastSeen)
+                statement.bind(6, alert.src)
+                statement.bind(7, alert.dst)
+                if let port = alert.dstPort { statement.bind(8, Int64(port)) } else { statement.bindNull(8) }
+                statement.bind(9, Int64(alert.count))
+                statement.bind(10, Int64(bitPattern: alert.bytes))
+                statement.bind(11, Int64(bitPattern: alert.packets))
+                statement.bind(12, alert.dedupKey)
+                statement.bind(13, alert.json)
+                statement.bind(14, now)
+                try statement.step()
+                added += db.changes
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        return added
+    }
+
+    // MARK: pruning
+
+    /// What a prune removed.
+    public struct PruneResult: Sendable, Equatable {
+        public var cutoff: Int64
+        public var flows: Int
+        public var rollupRows: Int
+        public var alerts: Int
+    }
+
+    /// Deletes flows that started before `cutoff` (rounded down to the hour so that the rollups
+    /// stay equal to the rows), their hourly rollups, and alerts last seen before it. Sources stay
+    /// recorded, so re-ingesting an old file still adds nothing.
+    public func prune(before cutoff: Int64, vacuum: Bool = false) throws(StoreError) -> PruneResult {
+        let hour = cutoff >= 0 ? cutoff / 3600 * 3600 : 0
+        try db.execute("BEGIN IMMEDIATE")
+        var result = PruneResult(cutoff: hour, flows: 0, rollupRows: 0, alerts: 0)
+        do {
+            try db.execute("DELETE FROM flows WHERE coalesce(start, 0) < \(hour)")
+            result.flows = db.changes
+            try db.execute("DELETE FROM flows_hourly WHERE hour < \(hour)")
+            result.rollupRows = db.changes
+            try db.execute("DELETE FROM alerts WHERE last_seen < \(hour)")
+            result.alerts = db.changes
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        if vacuum { try db.execute("VACUUM") }
+        return result
+    }
+
+    // MARK: counts
+
+    /// Rows in `flows`.
+    public func flowCount() throws(StoreError) -> Int { Int(try db.scalar("SELECT count(*) FROM flows") ?? 0) }
+
+    /// Rows in `sources`.
+    public func sourceCount() throws(StoreError) -> Int { Int(try db.scalar("SELECT count(*) FROM sources") ?? 0) }
+}
+
+/// An alert as the `alerts` table holds it (FlowStore does not depend on the detection module).
+public struct StoredAlert: Sendable, Equatable {
+    public var rule: String
+    public var title: String
+    public var severity: String
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+    public var src: String?
+    public var dst: String?
+    public var dstPort: UInt16?
+    public var count: Int
+    public var bytes: UInt64
+    public var packets: UInt64
+    public var dedupKey: String
+    /// The alert's full JSON line (DESIGN.md's alert contract).
+    public var json: String
+
+    public init(
+        rule: String, title: String, severity: String, firstSeen: Int64, lastSeen: Int64, src: String?,
+        dst: String?, dstPort: UInt16?, count: Int, bytes: UInt64, packets: UInt64, dedupKey: String, json: String
+    ) {
+        self.rule = rule
+        self.title = title
+        self.severity = severity
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.src = src
+        self.dst = dst
+        self.dstPort = dstPort
+        self.count = count
+        self.bytes = bytes
+        self.packets = packets
+        self.dedupKey = dedupKey
+        self.json = json
+    }
+}

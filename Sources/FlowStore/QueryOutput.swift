@@ -1,0 +1,116 @@
+/// Formats query results as an aligned table, CSV (RFC 4180) or JSON (an array of objects per
+/// statement), writing text through a closure so the caller decides where it goes.
+public final class QueryOutput: QueryResultSink {
+    public enum Format: String, Sendable, CaseIterable {
+        case table, csv, json
+    }
+
+    public let format: Format
+    private let write: (String) -> Void
+    private var columns: [String] = []
+    private var rows: [[String]] = []
+    private var rowCount = 0
+    private var statements = 0
+    /// Rows written so far, over all statements.
+    public private(set) var totalRows = 0
+
+    public init(format: Format, write: @escaping (String) -> Void) {
+        self.format = format
+        self.write = write
+    }
+
+    public func begin(columns: [String]) {
+        self.columns = columns
+        rows = []
+        rowCount = 0
+        statements += 1
+        switch format {
+        case .table: if statements > 1 { write("\n") }
+        case .csv:
+            if statements > 1 { write("\n") }
+            write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
+        case .json: write("[")
+        }
+    }
+
+    public func row(_ values: [QueryValue]) {
+        rowCount += 1
+        totalRows += 1
+        switch format {
+        case .table: rows.append(values.map(\.description))
+        case .csv:
+            write(values.map { $0 == .null ? "" : Self.csvField($0.description) }.joined(separator: ",") + "\r\n")
+        case .json:
+            var text = rowCount == 1 ? "\n  {" : ",\n  {"
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += ", " }
+                text += Self.jsonString(columns[index]) + ": " + Self.jsonValue(value)
+            }
+            write(text + "}")
+        }
+    }
+
+    public func end() {
+        switch format {
+        case .table:
+            var widths = columns.map(\.count)
+            for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { index, cell in
+                    index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+                }.joined(separator: "  ")
+            }
+            var text = line(columns) + "\n"
+            text += line(widths.map { String(repeating: "-", count: $0) }) + "\n"
+            for row in rows { text += line(row) + "\n" }
+            text += "(\(rows.count) row\(rows.count == 1 ? "" : "s"))\n"
+            write(text)
+            rows = []
+        case .csv: break
+        case .json: write(rowCount == 0 ? "]\n" : "\n]\n")
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingQuotes + "\""
+    }
+
+    static func jsonValue(_ value: QueryValue) -> String {
+        switch value {
+        case .null: "null"
+        case .integer(let n): String(n)
+        case .real(let d): d.isFinite ? String(d) : "null"
+        case .text(let t): jsonString(t)
+        }
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    fileprivate var replacingQuotes: String {
+        var out = ""
+        for character in self { out += character == "\"" ? "\"\"" : String(character) }
+        return out
+    }
+}

@@ -1,0 +1,118 @@
+import CSQLite
+
+/// One value of a query result.
+public enum QueryValue: Sendable, Equatable, CustomStringConvertible {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case .integer(let n): String(n)
+        case .real(let d): d == d.rounded() && abs(d) < 1e15 ? String(format1: d) : String(d)
+        case .text(let t): t
+        }
+    }
+}
+
+extension String {
+    fileprivate init(format1 value: Double) { self = String(Int64(value)) + ".0" }
+}
+
+/// Receives the results of ``FlowStore/query(_:parameters:to:)``: one `begin` per statement that
+/// returns columns, its rows, then `end`.
+public protocol QueryResultSink: AnyObject {
+    func begin(columns: [String])
+    func row(_ values: [QueryValue])
+    func end()
+}
+
+extension FlowStore {
+    /// Runs read-only SQL (one or more statements) and streams each result to `sink`.
+    ///
+    /// A statement that would write is refused before it runs. Named parameters (`:ip`) are bound
+    /// from `parameters` (keys without the colon); a missing one is an error.
+    ///
+    /// - Throws: ``StoreError`` with code `.writeRefused`, or `.sql` with the message and the
+    ///   byte offset of the error in `sql`.
+    public func query(_ sql: String, parameters: [String: String] = [:], to sink: any QueryResultSink)
+        throws(StoreError)
+    {
+        var utf8 = Array(sql.utf8CString)
+        let total = utf8.count - 1
+        var offset = 0
+        var ranAny = false
+        while offset < total {
+            var statement: OpaquePointer?
+            var consumed = 0
+            let rc = utf8.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                var tail: UnsafePointer<CChar>?
+                let start = UnsafePointer(buffer.baseAddress! + offset)
+                let rc = sqlite3_prepare_v3(db.handle, start, Int32(total - offset), 0, &statement, &tail)
+                consumed = tail.map { $0 - start } ?? (total - offset)
+                return rc
+            }
+            if rc != SQLITE_OK {
+                var error = db.error(rc)
+                if let position = error.offset { error.offset = position + offset }
+                throw error
+            }
+            let statementStart = offset
+            offset += max(consumed, 1)
+            guard let statement else { continue }  // only whitespace or a comment
+            let wrapped = SQLiteStatement(statement, connection: db)
+            ranAny = true
+            if !wrapped.isReadOnly {
+                let text = String(cString: sqlite3_sql(statement)).trimmingSpaces
+                throw StoreError(
+                    .writeRefused,
+                    "query is read-only: this statement would change the store (use ingest or prune to change it)",
+                    cause: String(text.prefix(80)), offset: statementStart)
+            }
+            try bindParameters(wrapped, parameters)
+            let columns = (0..<wrapped.columnCount).map { wrapped.columnName($0) }
+            if !columns.isEmpty { sink.begin(columns: columns) }
+            var values = [QueryValue](repeating: .null, count: columns.count)
+            while try wrapped.step() {
+                for index in 0..<columns.count {
+                    let column = Int32(index)
+                    switch wrapped.columnType(column) {
+                    case SQLITE_INTEGER: values[index] = .integer(wrapped.int64(column))
+                    case SQLITE_FLOAT: values[index] = .real(wrapped.double(column))
+                    case SQLITE_NULL: values[index] = .null
+                    default: values[index] = .text(wrapped.text(column))
+                    }
+                }
+                sink.row(values)
+            }
+            if !columns.isEmpty { sink.end() }
+        }
+        if !ranAny { throw StoreError(.sql, "no SQL statement given") }
+    }
+
+    private func bindParameters(_ statement: SQLiteStatement, _ parameters: [String: String]) throws(StoreError) {
+        let count = sqlite3_bind_parameter_count(statement.handle)
+        guard count > 0 else { return }
+        for index in 1...count {
+            guard let raw = sqlite3_bind_parameter_name(statement.handle, index) else {
+                throw StoreError(.sql, "positional parameters (?) are not supported; use :name and --param name=value")
+            }
+            let name = String(String(cString: raw).dropFirst())
+            guard let value = parameters[name] else {
+                throw StoreError(.sql, "missing parameter '\(name)': give --param \(name)=VALUE")
+            }
+            if let number = Int64(value) { statement.bind(index, number) } else { statement.bind(index, value) }
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,236 @@
+import FlowCore
+import FlowLensKit
+import FlowStore
+import Foundation
+import Testing
+
+@Suite struct StoreIngestTests {
+    @Test func ingestingTheSameFileTwiceAddsNothing() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        let db = dir + "/flows.db"
+        let first = try StoreFixture.ingest([dir + "/a.log"], into: db)
+        #expect(first.receipts == [.ingested(name: dir + "/a.log", records: 6)])
+        // Same content under another name is recognised by its hash too.
+        StoreFixture.write(StoreFixture.log, to: dir + "/copy.log")
+        let second = try StoreFixture.ingest([dir + "/a.log", dir + "/copy.log"], into: db)
+        #expect(second.recordsIngested == 0)
+        #expect(second.receipts.count == 2)
+        let store = try FlowStore(path: db, readOnly: true)
+        #expect(try store.flowCount() == 6)
+        #expect(try store.sourceCount() == 1)
+    }
+
+    @Test func absentFieldsAreNullAndTimesAreUnixSeconds() throws {
+        let (store, _) = try StoreFixture.store()
+        let rows = try CollectedRows.run(
+            store, "SELECT srcaddr, dstport, bytes, start, \"end\", action, log_status FROM flows WHERE interface_id = 'eni-c'")
+        #expect(rows.rows == [[.null, .null, .null, .integer(1_793_577_600), .integer(1_793_577_660), .null, .text("NODATA")]])
+    }
+
+    @Test func aSourceThatFailsMidFileLeavesNothing() throws {
+        let dir = StoreFixture.folder()
+        var big = StoreFixture.log
+        for i in 0..<20_000 {
+            big += "2 123456789012 eni-a 10.0.\(i / 250).\(i % 250) 10.0.0.2 50000 443 6 10 1000 1793577600 1793577660 ACCEPT OK\n"
+        }
+        StoreFixture.write(big, to: dir + "/big.log")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", dir + "/big.log"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: dir + "/big.log.gz"))
+        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: dir + "/cut.log.gz"))
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        let db = dir + "/flows.db"
+        let sink = try StoreFixture.ingest([dir + "/cut.log.gz", dir + "/a.log"], into: db)
+        #expect(sink.error == nil)
+        guard case .discarded = sink.receipts.first else {
+            Issue.record("expected the truncated file to be discarded, got \(sink.receipts)")
+            return
+        }
+        let store = try FlowStore(path: db, readOnly: true)
+        #expect(try store.flowCount() == 6)
+        #expect(try store.sourceCount() == 1)
+        let rollup = try CollectedRows.run(store, "SELECT sum(flows) FROM flows_hourly WHERE dimension = 'srcaddr'")
+        #expect(rollup.rows == [[.integer(6)]])
+    }
+
+    @Test func rollupsMatchTheRawRows() throws {
+        let (store, _) = try StoreFixture.store()
+        for (dimension, column) in [
+            ("srcaddr", "srcaddr"), ("dstaddr", "dstaddr"), ("dstport", "dstport"), ("protocol", "protocol"),
+            ("interface_id", "interface_id"), ("action", "action"),
+        ] {
+            let raw = try CollectedRows.run(
+                store,
+                """
+                SELECT coalesce(CAST(\(column) AS TEXT), '-') AS k, (start / 3600) * 3600 AS h, count(*),
+                       coalesce(sum(packets), 0), coalesce(sum(bytes), 0)
+                FROM flows GROUP BY k, h ORDER BY k, h
+                """)
+            let rolled = try CollectedRows.run(
+                store,
+                "SELECT key, hour, flows, packets, bytes FROM flows_hourly WHERE dimension = '\(dimension)' ORDER BY key, hour"
+            )
+            #expect(raw.rows == rolled.rows, "\(dimension)")
+        }
+    }
+
+    @Test func pruneKeepsRowsAndRollupsEqual() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        let db = dir + "/flows.db"
+        try StoreFixture.ingest([dir + "/a.log"], into: db)
+        let store = try FlowStore(path: db)
+        let result = try store.prune(before: 1_793_581_200 + 100)
+        #expect(result.flows == 4)
+        #expect(try store.flowCount() == 2)
+        let rolled = try CollectedRows.run(store, "SELECT sum(flows) FROM flows_hourly WHERE dimension = 'dstport'")
+        #expect(rolled.rows == [[.integer(2)]])
+        // Pruned files stay known: ingesting again adds nothing.
+        let again = try StoreFixture.ingest([dir + "/a.log"], into: db)
+        #expect(again.recordsIngested == 0)
+    }
+}
+
+@Suite struct StoreQueryTests {
+    @Test func athenaTutorialSSHAndRDPQueryRunsUnchanged() throws {
+        let (store, _) = try StoreFixture.store()
+        let rows = try CollectedRows.run(
+            store,
+            """
+            SELECT * FROM vpc_flow_logs WHERE sourceport in (22,3389) OR destinationport IN (22, 3389)
+            ORDER BY starttime ASC
+            """)
+        #expect(
+            rows.columns == [
+                "version", "account", "interfaceid", "sourceaddress", "destinationaddress", "sourceport",
+                "destinationport", "protocol", "numpackets", "numbytes", "starttime", "endtime", "action", "logstatus",
+            ])
+        #expect(rows.column("sourceaddress") == [.text("203.0.113.5"), .text("10.0.0.1"), .text("10.0.0.2")])
+        #expect(rows.column("numbytes") == [.integer(120), .integer(1000), .integer(2000)])
+    }
+
+    @Test func athenaTutorialTopTenQueryRunsUnchanged() throws {
+        let (store, _) = try StoreFixture.store()
+        let rows = try CollectedRows.run(
+            store,
+            """
+            SELECT ip, sum(bytes) as total_bytes FROM (
+              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
+              UNION ALL
+              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
+            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
+            """)
+        #expect(rows.columns == ["ip", "total_bytes"])
+        // By hand: each address's bytes as destination plus as source.
+        #expect(Array(rows.rows.prefix(3)) == [
+            [.text("10.0.0.3"), .integer(50120)], [.text("198.51.100.7"), .integer(50000)],
+            [.text("10.0.0.1"), .integer(6000)],
+        ])
+        var totals: [String: QueryValue] = [:]
+        for row in rows.rows { totals[row[0].description] = row[1] }
+        #expect(totals["10.0.0.2"] == .integer(3000))
+        #expect(totals["10.0.0.4"] == .integer(3000))
+        #expect(totals["203.0.113.5"] == .integer(120))
+        #expect(rows.rows.count == 7)  // and the NODATA record's NULL address, last
+        #expect(rows.rows.last == [.null, .null])
+    }
+
+    @Test(arguments: ["DELETE FROM flows", "INSERT INTO sources (name) VALUES ('x')", "DROP TABLE flows",
+                      "SELECT 1; UPDATE flows SET bytes = 0"])
+    func writeStatementsAreRefused(_ sql: String) throws {
+        let (store, _) = try StoreFixture.store()
+        #expect {
+            try store.query(sql, to: CollectedRows())
+        } throws: { error in
+            (error as? StoreError)?.code == .writeRefused
+        }
+        #expect(try store.flowCount() == 6)
+    }
+
+    @Test func sqlErrorsGiveTheMessageAndPosition() throws {
+        let (store, _) = try StoreFixture.store()
+        let sql = "SELECT srcaddr,\n  nope FROM flows"
+        do {
+            try store.query(sql, to: CollectedRows())
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .sql)
+            #expect(error.message == "no such column: nope")
+            #expect(error.pointing(into: sql) == "  line 2, column 3:\n    nope FROM flows\n    ^")
+        }
+    }
+
+    @Test func namedQueriesAllRun() throws {
+        let (store, _) = try StoreFixture.store()
+        #expect(NamedQuery.all.count == 16)
+        #expect(Set(NamedQuery.all.map(\.name)).count == 16)
+        for query in NamedQuery.all {
+            _ = try CollectedRows.run(store, query.sql, ["ip": "10.0.0.1"])
+        }
+        let from = try CollectedRows.run(store, NamedQuery.named("traffic-from")!.sql, ["ip": "10.0.0.1"])
+        #expect(from.column("dstaddr") == [.text("10.0.0.2"), .text("10.0.0.4")])
+        let talkers = try CollectedRows.run(store, NamedQuery.named("top-talkers")!.sql)
+        #expect(talkers.rows.first?.prefix(2) == [.text("10.0.0.3"), .integer(50000)])
+        #expect {
+            try store.query(NamedQuery.named("traffic-to")!.sql, to: CollectedRows())
+        } throws: { error in
+            (error as? StoreError)?.message == "missing parameter 'ip': give --param ip=VALUE"
+        }
+    }
+
+    @Test func outputFormats() throws {
+        let (store, _) = try StoreFixture.store()
+        let sql = "SELECT srcaddr, bytes FROM flows WHERE dstport = 22 OR srcaddr IS NULL ORDER BY bytes"
+        var text = ""
+        try store.query(sql, to: QueryOutput(format: .table) { text += $0 })
+        #expect(text == "srcaddr   bytes\n--------  -----\nNULL      NULL\n10.0.0.1  1000\n(2 rows)\n")
+        text = ""
+        try store.query(sql, to: QueryOutput(format: .csv) { text += $0 })
+        #expect(text == "srcaddr,bytes\r\n,\r\n10.0.0.1,1000\r\n")
+        text = ""
+        try store.query(sql, to: QueryOutput(format: .json) { text += $0 })
+        #expect(text == "[\n  {\"srcaddr\": null, \"bytes\": null},\n  {\"srcaddr\": \"10.0.0.1\", \"bytes\": 1000}\n]\n")
+    }
+}
+
+@Suite struct StoreBadInputTests {
+    @Test func aCorruptFileIsRefused() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(String(repeating: "not a database at all\n", count: 100), to: dir + "/bad.db")
+        #expect {
+            _ = try FlowStore(path: dir + "/bad.db")
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.code == .notAStore && error?.description.contains("not a SQLite database") == true
+        }
+        #expect {
+            _ = try FlowStore(path: dir + "/bad.db", readOnly: true)
+        } throws: { error in
+            (error as? StoreError)?.code == .notAStore
+        }
+    }
+
+    @Test func aMissingStoreIsNotCreatedByQuery() throws {
+        let dir = StoreFixture.folder()
+        #expect(throws: StoreError.self) { _ = try FlowStore(path: dir + "/none.db", readOnly: true) }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.db"))
+    }
+
+    @Test func aLockedStoreGivesAClearError() throws {
+        let dir = StoreFixture.folder()
+        let db = dir + "/flows.db"
+        let writer = try FlowStore(path: db)
+        try writer.beginSource(name: "x", hash: "h", size: 0)
+        let other = try FlowStore(path: db, busyTimeoutMilliseconds: 50)
+        #expect {
+            try other.beginSource(name: "y", hash: "h2", size: 0)
+        } throws: { error in
+            (error as? StoreError)?.code == .locked
+        }
+        writer.rollbackSource()
+    }
+}
