@@ -183,8 +183,45 @@ public struct FlowTextDecoder {
     private mutating func decodeFields(
         _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into batches: inout [FlowBatch]
     ) throws(FlowLensError) {
-        guard let p = line.baseAddress else { return }
-        var record = FlowRecord()
+        if extrasPending { startExtrasBatch(&batches) }
+        let last = batches.count - 1
+        // Decode straight into the batch's storage: a record is 312 bytes, and building it on
+        // the stack and appending copied it twice per line.
+        batches[last].records.append(Self.blank)
+        var failure: FlowLensError?
+        let complete = batches[last].records.withUnsafeMutableBufferPointer { buffer -> Bool in
+            do throws(FlowLensError) {
+                return try parseFields(line, from: startIndex, into: &buffer[buffer.count - 1])
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure {
+            batches[last].records.removeLast()
+            throw failure
+        }
+        guard complete else {
+            batches[last].records.removeLast()
+            return
+        }
+        if hasExtras {
+            batches[last].extraValues.append(contentsOf: extraScratch)
+            for k in extraScratch.indices { extraScratch[k] = .empty }
+        }
+        counters.records += 1
+        planRecords += 1
+    }
+
+    private static let blank = FlowRecord()
+
+    /// Parses one line's fields into `record` (which starts blank). Returns false when the line
+    /// is malformed (already counted).
+    @inline(__always)
+    private mutating func parseFields(
+        _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into record: inout FlowRecord
+    ) throws(FlowLensError) -> Bool {
+        guard let p = line.baseAddress else { return false }
         var mask: UInt64 = 0
         var i = startIndex
         let n = line.count
@@ -195,7 +232,7 @@ public struct FlowTextDecoder {
             while i < n && p[i] <= 0x20 { i += 1 }
             if i >= n {
                 try fieldCountError(line, found: column)
-                return
+                return false
             }
             let op = ops[column]
             column += 1
@@ -218,7 +255,7 @@ public struct FlowTextDecoder {
                 if (i < n && p[i] > 0x20) || digits == 0 || digits > 19 || value > op.max {
                     i = Self.tokenEnd(p, i, n)
                     let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
-                    guard let checked = try parseNumber(token, op: op, line: line) else { return }
+                    guard let checked = try parseNumber(token, op: op, line: line) else { return false }
                     value = checked
                 }
                 if op.kind == .time {
@@ -248,7 +285,7 @@ public struct FlowTextDecoder {
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                 guard let address = IPAddress.parse(token) else {
                     try fieldError(line, field: op.field.name, value: token, reason: .badAddress)
-                    return
+                    return false
                 }
                 switch op.field {
                 case .srcaddr: record.srcaddr = address
@@ -268,7 +305,7 @@ public struct FlowTextDecoder {
                     record.action = .reject
                 } else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownAction)
-                    return
+                    return false
                 }
             case .logStatus:
                 i = Self.tokenEnd(p, i, n)
@@ -281,7 +318,7 @@ public struct FlowTextDecoder {
                     record.logStatus = .skipData
                 } else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownLogStatus)
-                    return
+                    return false
                 }
             case .direction:
                 i = Self.tokenEnd(p, i, n)
@@ -292,7 +329,7 @@ public struct FlowTextDecoder {
                     record.flowDirection = .egress
                 } else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownDirection)
-                    return
+                    return false
                 }
             case .extra:
                 i = Self.tokenEnd(p, i, n)
@@ -305,19 +342,11 @@ public struct FlowTextDecoder {
         // Anything after the last field must be a `#` comment (AWS's own examples carry them).
         if i < n && p[i] != UInt8(ascii: "#") {
             try fieldCountError(line, found: nil)
-            return
+            return false
         }
         record.present = mask
         record.cacheOrientation()
-        if extrasPending { startExtrasBatch(&batches) }
-        let last = batches.count - 1
-        batches[last].records.append(record)
-        if hasExtras {
-            batches[last].extraValues.append(contentsOf: extraScratch)
-            for k in extraScratch.indices { extraScratch[k] = .empty }
-        }
-        counters.records += 1
-        planRecords += 1
+        return true
     }
 
     /// Starts a new batch when the extra columns differ from those of the current batch, so that
