@@ -114,10 +114,12 @@ public final class StoreSink: SourceAwareSink {
     public func finish() {
         // A source still open here did not end cleanly (the run stopped): keep nothing of it.
         if store.hasOpenSource { store.rollbackSource() }
+        do { try store.flush() } catch { fail(error) }
     }
 
     private func fail(_ error: StoreError) {
         if store.hasOpenSource { store.rollbackSource() }
+        try? store.flush()
         if self.error == nil { self.error = error }
     }
 

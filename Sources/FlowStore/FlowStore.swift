@@ -5,15 +5,23 @@ import Glibc
 /// The embedded SQLite store: opens or creates the file, ingests sources one transaction each,
 /// records alerts, prunes old data, and runs read-only queries.
 ///
-/// A source is written between ``beginSource(name:hash:size:)`` and ``commitSource()``; a source
-/// that fails (or a process that dies) before the commit leaves nothing behind, because the rows,
-/// the rollups and the `sources` entry commit together. Not thread-safe: one writer per store.
+/// A source is written between ``beginSource(name:hash:size:)`` and ``commitSource()`` inside a
+/// savepoint: its rows, its rollups and its `sources` entry are kept together or not at all, so a
+/// source that fails mid-file leaves nothing behind. Small sources are grouped into one
+/// transaction (committed every ``groupRecords`` records and by ``flush()``) so that a folder of
+/// small files does not pay one disk sync per file; a process that dies loses the uncommitted
+/// group whole, never part of a source. Not thread-safe: one writer per store.
 public final class FlowStore {
     public let path: String
     public let readOnly: Bool
     let db: SQLiteConnection
     private var writer: FlowRowWriter?
     private var current: PendingSource?
+    /// True while a grouping transaction is open.
+    private var inTransaction = false
+    private var recordsInTransaction = 0
+    /// Records after which a finished source's group is committed.
+    public var groupRecords = 250_000
 
     /// What was written for one source.
     public struct SourceReceipt: Sendable, Equatable {
@@ -78,7 +86,25 @@ public final class FlowStore {
         }
     }
 
-    deinit { if current != nil { rollbackSource() } }
+    deinit {
+        if current != nil { rollbackSource() }
+        try? flush()
+    }
+
+    /// Commits the sources finished so far (the open one, if any, stays open).
+    public func flush() throws(StoreError) {
+        guard inTransaction, current == nil else { return }
+        do {
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            inTransaction = false
+            recordsInTransaction = 0
+            throw error
+        }
+        inTransaction = false
+        recordsInTransaction = 0
+    }
 
     // MARK: sources
 
@@ -92,7 +118,14 @@ public final class FlowStore {
     /// Starts the transaction of one source.
     public func beginSource(name: String, hash: String, size: Int) throws(StoreError) {
         precondition(current == nil, "beginSource while another source is open")
-        try db.execute("BEGIN IMMEDIATE")
+        if !inTransaction {
+            try db.execute("BEGIN IMMEDIATE")
+            inTransaction = true
+        }
+        do { try db.execute("SAVEPOINT source") } catch {
+            try? flush()
+            throw error
+        }
         current = PendingSource(name: name, hash: hash, size: size)
         if writer == nil { writer = FlowRowWriter(connection: db) }
         writer!.resetRollups()
@@ -140,19 +173,26 @@ public final class FlowStore {
             if let last = pending.lastEnd { statement.bind(7, last) } else { statement.bindNull(7) }
             statement.bind(8, Int64(time(nil)))
             try statement.step()
-            try db.execute("COMMIT")
+            try db.execute("RELEASE source")
         } catch {
             rollbackSource()
             throw error
         }
         current = nil
+        recordsInTransaction += pending.records + 1
+        if recordsInTransaction >= groupRecords { try flush() }
         return SourceReceipt(name: pending.name, records: pending.records)
     }
 
     /// Drops everything written for the open source.
     public func rollbackSource() {
         guard current != nil else { return }
-        try? db.execute("ROLLBACK")
+        if (try? db.execute("ROLLBACK TO source; RELEASE source")) == nil {
+            // SQLite may already have rolled the whole transaction back (disk full, I/O error).
+            try? db.execute("ROLLBACK")
+            inTransaction = false
+            recordsInTransaction = 0
+        }
         writer?.resetRollups()
         current = nil
     }
@@ -164,6 +204,7 @@ public final class FlowStore {
     @discardableResult
     public func insertAlerts(_ alerts: [StoredAlert]) throws(StoreError) -> Int {
         guard !alerts.isEmpty else { return 0 }
+        try flush()
         try db.execute("BEGIN IMMEDIATE")
         var added = 0
         do {
@@ -216,6 +257,7 @@ public final class FlowStore {
     /// recorded, so re-ingesting an old file still adds nothing.
     public func prune(before cutoff: Int64, vacuum: Bool = false) throws(StoreError) -> PruneResult {
         let hour = cutoff >= 0 ? cutoff / 3600 * 3600 : 0
+        try flush()
         try db.execute("BEGIN IMMEDIATE")
         var result = PruneResult(cutoff: hour, flows: 0, rollupRows: 0, alerts: 0)
         do {

@@ -66,10 +66,13 @@ enum StoreSupport {
             case .ingested: break
             case .alreadyIngested(let name, let known):
                 skipped += 1
-                Stderr.print("flowlens: \(name): already in the store\(known == name ? "" : " as \(known)"), skipped")
+                if skipped <= 3 {
+                    Stderr.print("flowlens: \(name): already in the store\(known == name ? "" : " as \(known)"), skipped")
+                }
             case .discarded(let name, let reason): Stderr.print("flowlens: \(name): \(reason)")
             }
         }
+        if skipped > 3 { Stderr.print("flowlens: ... and \(skipped - 3) more sources already in the store") }
         let files = sink.receipts.filter { if case .ingested = $0 { true } else { false } }.count
         let records = sink.recordsIngested
         let rate = seconds > 0 ? Int(Double(records) / seconds) : 0
@@ -98,11 +101,14 @@ extension StoreSupport {
             }
         }
         let records = sink.recordsIngested
-        Stderr.print("flowlens: stored \(records) records and \(added) new alerts in \(sink.store.path)")
+        let known = sink.receipts.filter { if case .alreadyIngested = $0 { true } else { false } }.count
+        Stderr.print(
+            "flowlens: stored \(records) records and \(added) new alerts in \(sink.store.path)"
+                + (known > 0 ? " (\(known) sources already there)" : ""))
         for receipt in sink.receipts {
             switch receipt {
             case .ingested: break
-            case .alreadyIngested(let name, _): Stderr.print("flowlens: \(name): already in the store, not added again")
+            case .alreadyIngested: break
             case .discarded(let name, let reason): Stderr.print("flowlens: \(name): \(reason)")
             }
         }
