@@ -27,6 +27,7 @@ public struct FlowTextDecoder {
     private var extraScratch: [Symbol] = []
     private var planRecords = 0
     private var hasExtras = false
+    private var isV2Default = false
     private var extrasPending = true
     private static let cacheWidth = 64
     private var cacheBytes: [UInt8] = []
@@ -45,6 +46,7 @@ public struct FlowTextDecoder {
     private mutating func resetPlanState() {
         extraScratch = [Symbol](repeating: .empty, count: plan.extraNames.count)
         hasExtras = !plan.extraNames.isEmpty
+        isV2Default = plan == .v2Default
         extrasPending = true
         cacheBytes = [UInt8](repeating: 0, count: ops.count * Self.cacheWidth)
         cacheLengths = [Int](repeating: -1, count: ops.count)
@@ -215,6 +217,92 @@ public struct FlowTextDecoder {
 
     private static let blank = FlowRecord()
 
+    /// Parses a complete, well-formed v2 default line; false means "use the general path".
+    @inline(__always)
+    private mutating func parseDefaultV2(
+        _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, into record: inout FlowRecord
+    ) -> Bool {
+        var i = start
+        @inline(__always) func number(_ maximum: UInt64) -> UInt64? {
+            while i < n && p[i] <= 0x20 { i += 1 }
+            let first = i
+            var value: UInt64 = 0
+            while i < n {
+                let digit = p[i] &- 48
+                if digit > 9 { break }
+                value = value &* 10 &+ UInt64(digit)
+                i += 1
+            }
+            let digits = i - first
+            if digits == 0 || digits > 19 || value > maximum || (i < n && p[i] > 0x20) { return nil }
+            return value
+        }
+        @inline(__always) func token() -> (Int, Int)? {
+            while i < n && p[i] <= 0x20 { i += 1 }
+            let first = i
+            i = Self.tokenEnd(p, i, n)
+            return i > first ? (first, i - first) : nil
+        }
+        @inline(__always) func address() -> IPAddress? {
+            guard let (first, length) = token() else { return nil }
+            let bytes = UnsafeBufferPointer(start: p + first, count: length)
+            if let v4 = IPAddress.parseIPv4(bytes) { return IPAddress(ipv4: v4) }
+            if length == 1 { return nil }
+            return IPAddress.parse(bytes)
+        }
+        guard let version = number(255) else { return false }
+        guard let (accountStart, accountLength) = token(), accountLength > 1 || p[accountStart] != 45 else { return false }
+        guard let (eniStart, eniLength) = token(), eniLength > 1 || p[eniStart] != 45 else { return false }
+        guard let src = address(), let dst = address(), let sport = number(65535), let dport = number(65535),
+            let proto = number(255), let packets = number(UInt64.max), let bytes = number(UInt64.max),
+            var startTime = number(UInt64(Int64.max)), var endTime = number(UInt64(Int64.max)),
+            let (actionStart, actionLength) = token(), let (statusStart, statusLength) = token()
+        else { return false }
+        let actionToken = UnsafeBufferPointer(start: p + actionStart, count: actionLength)
+        let action: FlowAction
+        if Keyword.equals(actionToken, "ACCEPT") {
+            action = .accept
+        } else if Keyword.equals(actionToken, "REJECT") {
+            action = .reject
+        } else {
+            return false
+        }
+        let statusToken = UnsafeBufferPointer(start: p + statusStart, count: statusLength)
+        let status: LogStatus
+        if Keyword.equals(statusToken, "OK") {
+            status = .ok
+        } else if Keyword.equals(statusToken, "NODATA") {
+            status = .noData
+        } else if Keyword.equals(statusToken, "SKIPDATA") {
+            status = .skipData
+        } else {
+            return false
+        }
+        while i < n && p[i] <= 0x20 { i += 1 }
+        if i < n { return false }
+        if startTime >= 1 << 31 { startTime /= 1000 }
+        if endTime >= 1 << 31 { endTime /= 1000 }
+        record.version = UInt8(truncatingIfNeeded: version)
+        record.texts[FlowField.accountID.textSlot] = internCached(1, p + accountStart, accountLength)
+        record.texts[FlowField.interfaceID.textSlot] = internCached(2, p + eniStart, eniLength)
+        record.srcaddr = src
+        record.dstaddr = dst
+        record.srcport = UInt16(truncatingIfNeeded: sport)
+        record.dstport = UInt16(truncatingIfNeeded: dport)
+        record.proto = UInt8(truncatingIfNeeded: proto)
+        record.packets = packets
+        record.bytes = bytes
+        record.start = Int64(startTime)
+        record.end = Int64(endTime)
+        record.action = action
+        record.logStatus = status
+        record.present = Self.v2Mask
+        record.cacheOrientation()
+        return true
+    }
+
+    private static let v2Mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
+
     /// Parses one line's fields into `record` (which starts blank). Returns false when the line
     /// is malformed (already counted).
     @inline(__always)
@@ -222,6 +310,10 @@ public struct FlowTextDecoder {
         _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into record: inout FlowRecord
     ) throws(FlowLensError) -> Bool {
         guard let p = line.baseAddress else { return false }
+        // AWS's default format is by far the most common: a straight-line parser for it handles
+        // every well-formed line; anything unusual (a `-`, a bad value) falls through to the
+        // general path below, which also reports the problem.
+        if isV2Default && parseDefaultV2(p, from: startIndex, count: line.count, into: &record) { return true }
         var mask: UInt64 = 0
         var i = startIndex
         let n = line.count
