@@ -65,7 +65,8 @@ let package = Package(
             name: "FlowDecodingTests", dependencies: ["FlowCore", "FlowDecoding", "FlowTesting"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "FlowSourcesTests", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowTesting"],
+            name: "FlowSourcesTests",
+            dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit", "FlowTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "FlowStoreTests",
