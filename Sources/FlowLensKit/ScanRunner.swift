@@ -14,6 +14,10 @@ public struct ScanOptions: Sendable {
     public var strict = false
     /// Chunk size for reading; tests use small chunks to exercise the boundaries.
     public var chunkSize = 1 << 20
+    /// Keep only records whose `start` is at or after / before these Unix times (records without
+    /// a start time are kept: NODATA and SKIPDATA still say something about their interval).
+    public var since: Int64?
+    public var until: Int64?
 
     public init(sources: [String], plan: ColumnPlan? = nil, strict: Bool = false) {
         self.sources = sources
@@ -63,8 +67,17 @@ public final class ScanRunner {
         var matched: UInt64 = 0
         var bytesDone = 0
         var lastProgress = 0.0
-        let filter = self.filter
         let sinks = self.sinks
+        var filter = self.filter
+        if options.since != nil || options.until != nil {
+            let since = options.since ?? Int64.min
+            let until = options.until ?? Int64.max
+            let inner = filter
+            filter = { record in
+                if record.has(.start) && (record.start < since || record.start >= until) { return false }
+                return inner?(record) ?? true
+            }
+        }
 
         var decoderOptions = ParallelDecoder.Options(plan: options.plan, strict: options.strict)
         decoderOptions.chunkSize = options.chunkSize

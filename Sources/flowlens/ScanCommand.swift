@@ -106,8 +106,19 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Stop at the first malformed line instead of counting and skipping it.")
     var strict = false
 
+    @Option(help: "Only records that start at or after this time: RFC 3339 or relative (6h, 2d).")
+    var since: String?
+
+    @Option(help: "Only records that start before this time: RFC 3339 or relative (1h).")
+    var until: String?
+
     func validate() throws {
         if sources.isEmpty { throw ValidationError("give at least one source (a file, folder, glob or -)") }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, Timestamp.parseTime(value, now: 0) == nil {
+                throw ValidationError("\(name): '\(value)' is not an RFC 3339 time or a duration such as 6h")
+            }
+        }
     }
 
     func scanOptions() throws -> ScanOptions {
@@ -115,7 +126,11 @@ struct SourceOptions: ParsableArguments {
         if let fields {
             do { plan = try ColumnPlan(fieldList: fields) } catch { throw ValidationError(error.description) }
         }
-        return ScanOptions(sources: sources, plan: plan, strict: strict)
+        var options = ScanOptions(sources: sources, plan: plan, strict: strict)
+        let now = Int64(Date().timeIntervalSince1970)
+        options.since = since.flatMap { Timestamp.parseTime($0, now: now) }
+        options.until = until.flatMap { Timestamp.parseTime($0, now: now) }
+        return options
     }
 }
 
