@@ -15,7 +15,8 @@ enum ExposedServiceRule {
         false_positives:
           - Services meant to be public on other ports (copy this rule into a --rules folder with your ports).
         match: >-
-          request and action = ACCEPT and initiator not in $internal and responder in $internal
+          request and action = ACCEPT and (protocol = tcp or protocol = udp)
+          and initiator not in $internal and responder in $internal
           and service-port not in (80, 443, 22, 23, 3389, 5900-5903, 5985, 5986)
         dedup: 24h
         dedup_by: [responder, service-port]
@@ -28,6 +29,10 @@ enum ExposedServiceRule {
           - name: HTTPS is expected
             records: |
               2 123456789012 eni-0a1 198.51.100.8 10.20.1.20 50000 443 6 10 1000 1793577600 1793577660 ACCEPT OK
+            expect: 0
+          - name: an accepted ping is not a service
+            records: |
+              2 123456789012 eni-0a1 198.51.100.8 10.20.1.20 0 0 1 4 336 1793577600 1793577660 ACCEPT OK
             expect: 0
           - name: replies to outbound connections are not exposure
             records: |
