@@ -33,26 +33,7 @@ public struct ScenarioLabel: Sendable, Hashable {
     /// `{"scenario":…,"rule":…,"src":…,"dst":…,"first_seen":…,"last_seen":…,"description":…}`.
     /// Times are RFC 3339 UTC, as in alerts; a missing address is `null`.
     public var jsonLine: String {
-        func string(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        let string = JSON.string
         let fields = [
             "\"scenario\":" + string(scenarioID),
             "\"rule\":" + string(expectedRule),
