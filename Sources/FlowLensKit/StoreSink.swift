@@ -114,7 +114,7 @@ public final class StoreSink: SourceAwareSink {
     public func finish() {
         // A source still open here did not end cleanly (the run stopped): keep nothing of it.
         if store.hasOpenSource { store.rollbackSource() }
-        do { try store.flush() } catch { fail(error) }
+        do { try store.finishIngest() } catch { fail(error) }
     }
 
     private func fail(_ error: StoreError) {

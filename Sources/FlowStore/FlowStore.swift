@@ -22,6 +22,10 @@ public final class FlowStore {
     private var recordsInTransaction = 0
     /// Records after which a finished source's group is committed.
     public var groupRecords = 250_000
+    /// True after the first source of an ingest into an empty store dropped the indexes, which
+    /// ``finishIngest()`` builds again (sorting once is much faster than growing them row by row).
+    private var bulkLoad = false
+    private var firstSource = true
 
     /// What was written for one source.
     public struct SourceReceipt: Sendable, Equatable {
@@ -53,6 +57,7 @@ public final class FlowStore {
         try checkOrCreateSchema()
         if !readOnly {
             try db.execute("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+            try ensureIndexes()
         } else {
             try db.execute("PRAGMA query_only = 1; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
         }
@@ -88,7 +93,33 @@ public final class FlowStore {
 
     deinit {
         if current != nil { rollbackSource() }
-        try? flush()
+        try? finishIngest()
+    }
+
+    /// Builds indexes that a bulk load (or a process that died during one) left missing.
+    private func ensureIndexes() throws(StoreError) {
+        let names = StoreSchema.flowIndexes.map { "'\($0.name)'" }.joined(separator: ", ")
+        let present = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (\(names))")
+        guard (present ?? 0) < Int64(StoreSchema.flowIndexes.count) else { return }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for statement in StoreSchema.createIndexStatements { try db.execute(statement) }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Commits what is pending and rebuilds the indexes after a bulk load. Call at the end of an
+    /// ingest (``FlowStore`` also does on deinit).
+    public func finishIngest() throws(StoreError) {
+        if current != nil { rollbackSource() }
+        try flush()
+        if bulkLoad {
+            bulkLoad = false
+            try ensureIndexes()
+        }
     }
 
     /// Commits the sources finished so far (the open one, if any, stays open).
@@ -121,6 +152,13 @@ public final class FlowStore {
         if !inTransaction {
             try db.execute("BEGIN IMMEDIATE")
             inTransaction = true
+        }
+        if firstSource {
+            firstSource = false
+            if (try db.scalar("SELECT count(*) FROM (SELECT 1 FROM flows LIMIT 1)") ?? 0) == 0 {
+                for index in StoreSchema.flowIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+                bulkLoad = true
+            }
         }
         do { try db.execute("SAVEPOINT source") } catch {
             try? flush()

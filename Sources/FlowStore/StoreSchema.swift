@@ -1,4 +1,4 @@
-public import FlowCore
+import FlowCore
 
 /// The store's schema: DESIGN.md's SQL contract plus the tables FlowLens keeps for itself.
 ///
@@ -27,6 +27,16 @@ public enum StoreSchema {
 
     static func quoted(_ name: String) -> String { "\"\(name)\"" }
 
+    /// The indexes of `flows`: a time range, one address, one interface.
+    static let flowIndexes: [(name: String, columns: String)] = [
+        ("flows_by_start", "start"), ("flows_by_srcaddr", "srcaddr, start"), ("flows_by_dstaddr", "dstaddr, start"),
+        ("flows_by_interface", "interface_id, start"),
+    ]
+
+    static var createIndexStatements: [String] {
+        flowIndexes.map { "CREATE INDEX IF NOT EXISTS \($0.name) ON flows (\($0.columns))" }
+    }
+
     static var createStatements: [String] {
         let columns = FlowField.allCases.map { "    \(quoted($0.columnName)) \(sqlType($0))" }
         return [
@@ -43,10 +53,6 @@ public enum StoreSchema {
             )
             """,
             "CREATE TABLE flows (\n    source_id INTEGER NOT NULL,\n" + columns.joined(separator: ",\n") + "\n)",
-            "CREATE INDEX flows_by_start ON flows (start)",
-            "CREATE INDEX flows_by_srcaddr ON flows (srcaddr, start)",
-            "CREATE INDEX flows_by_dstaddr ON flows (dstaddr, start)",
-            "CREATE INDEX flows_by_interface ON flows (interface_id, start)",
             """
             CREATE VIEW vpc_flow_logs AS SELECT
                 version, account_id AS account, interface_id AS interfaceid, srcaddr AS sourceaddress,
@@ -87,6 +93,7 @@ public enum StoreSchema {
             )
             """,
             "CREATE INDEX alerts_by_time ON alerts (first_seen)",
+        ] + createIndexStatements + [
             "PRAGMA application_id = \(applicationID)",
             "PRAGMA user_version = \(version)",
         ]

@@ -234,3 +234,19 @@ import Testing
         writer.rollbackSource()
     }
 }
+
+@Suite struct StoreIndexTests {
+    @Test func indexesExistAfterABulkLoadAndServeAddressQueries() throws {
+        let (store, _) = try StoreFixture.store()
+        let names = try CollectedRows.run(
+            store, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'flows' ORDER BY name")
+        #expect(
+            names.rows == [
+                [.text("flows_by_dstaddr")], [.text("flows_by_interface")], [.text("flows_by_srcaddr")],
+                [.text("flows_by_start")],
+            ])
+        let plan = try CollectedRows.run(
+            store, "EXPLAIN QUERY PLAN SELECT * FROM flows WHERE srcaddr = '10.0.0.1' AND start >= 1793577600")
+        #expect(plan.column("detail").contains { $0.description.contains("flows_by_srcaddr") })
+    }
+}
