@@ -88,8 +88,9 @@ public struct LocalInterner {
     }
 }
 
-@inline(__always)
-package func memEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+/// Byte equality of two ranges, eight bytes at a time.
+@inlinable @inline(__always)
+public func memEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     var i = 0
     while i + 8 <= count {
         if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)

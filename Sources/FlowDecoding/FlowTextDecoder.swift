@@ -189,7 +189,7 @@ public struct FlowTextDecoder {
         let last = batches.count - 1
         // Decode straight into the batch's storage: a record is 312 bytes, and building it on
         // the stack and appending copied it twice per line.
-        batches[last].records.append(Self.blank)
+        batches[last].records.append(blank)
         var failure: FlowLensError?
         let complete = batches[last].records.withUnsafeMutableBufferPointer { buffer -> Bool in
             do throws(FlowLensError) {
@@ -215,7 +215,9 @@ public struct FlowTextDecoder {
         planRecords += 1
     }
 
-    private static let blank = FlowRecord()
+    /// A blank record kept by the decoder: copying it is cheaper than initialising one, and a
+    /// stored property avoids the lazy-global check of a static.
+    private let blank = FlowRecord()
 
     /// Parses a complete, well-formed v2 default line; false means "use the general path".
     @inline(__always)
