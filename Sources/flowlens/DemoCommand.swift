@@ -45,6 +45,13 @@ extension FlowLens {
             print(ScanSummary(result: result.scan, top: 5).text())
             print("")
             print(result.scoreText)
+            let reportPath = keep.map { $0 + "/flowlens-demo-report.html" } ?? "flowlens-demo-report.html"
+            guard FileManager.default.createFile(atPath: reportPath, contents: Data(result.report.html().utf8)) else {
+                Stderr.print("flowlens: \(reportPath): cannot write the report")
+                throw ExitCode(1)
+            }
+            print("")
+            print("HTML report: \(reportPath)")
         }
     }
 }

@@ -33,6 +33,8 @@ public enum DemoRunner {
         public var alerts: [Alert]
         public var scores: [Score]
         public var config: String
+        /// The report of the scan (statistics gathered in the same pass, and the alerts).
+        public var report: ReportDocument
 
         public var attacksFound: Int { scores.filter { $0.isAttack && $0.found }.count }
         public var attacks: Int { scores.filter(\.isAttack).count }
@@ -65,12 +67,18 @@ public enum DemoRunner {
         let runner = ScanRunner(options: ScanOptions(sources: [directory + "/logs"]))
         let sink = DetectionSink(engine: try setup.makeEngine())
         runner.sinks.append(sink)
+        let statistics = ReportStatistics(context: setup.config.context)
+        runner.sinks.append(statistics)
         let scan = try runner.run()
         let labels = try readLabels(directory + "/logs/labels.jsonl")
         let scores = score(labels: labels, alerts: sink.alerts)
         if options.keepDirectory == nil { try? FileManager.default.removeItem(atPath: directory) }
+        let report = ReportDocument(
+            result: scan, statistics: statistics, alerts: sink.alerts, context: setup.config.context,
+            title: "FlowLens demo report", generatedAt: Int64(Date().timeIntervalSince1970))
         return Result(
-            directory: directory, simulation: summary, scan: scan, alerts: sink.alerts, scores: scores, config: configText)
+            directory: directory, simulation: summary, scan: scan, alerts: sink.alerts, scores: scores, config: configText,
+            report: report)
     }
 
     /// Matches alerts to labels: an attack is found by an alert of its rule that involves one of
