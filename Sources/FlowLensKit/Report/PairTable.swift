@@ -10,18 +10,23 @@ public struct PairTable: Sendable {
         public var destination: IPAddress
     }
 
-    private var keys: [Pair]
-    private var used: [Bool]
-    private var values: [TrafficCounter]
+    // One array of slots, key and counters together, so that a probe touches one cache line;
+    // the table outgrows the caches on busy VPCs. A slot is empty while its flow count is 0.
+    private struct Slot {
+        var pair: Pair
+        var counter: TrafficCounter
+    }
+
+    private var slots: [Slot]
     public private(set) var count = 0
 
     public init(capacity: Int = 4096) {
         var size = 64
         while size < capacity * 2 { size <<= 1 }
-        keys = [Pair](repeating: Pair(source: .zero, destination: .zero), count: size)
-        used = [Bool](repeating: false, count: size)
-        values = [TrafficCounter](repeating: TrafficCounter(), count: size)
+        slots = [Slot](repeating: Self.empty, count: size)
     }
+
+    private static let empty = Slot(pair: Pair(source: .zero, destination: .zero), counter: TrafficCounter())
 
     @inline(__always)
     static func slot(_ s: IPAddress, _ d: IPAddress, mask: Int) -> Int {
@@ -32,53 +37,58 @@ public struct PairTable: Sendable {
 
     @inline(__always)
     public mutating func add(_ source: IPAddress, _ destination: IPAddress, packets: UInt64, bytes: UInt64) {
-        let mask = keys.count - 1
-        var index = Self.slot(source, destination, mask: mask)
-        while used[index] {
-            if keys[index].source == source && keys[index].destination == destination {
-                values[index].add(packets: packets, bytes: bytes)
-                return
+        let inserted = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            let mask = slots.count - 1
+            var index = Self.slot(source, destination, mask: mask)
+            while slots[index].counter.flows != 0 {
+                if slots[index].pair.source == source && slots[index].pair.destination == destination {
+                    slots[index].counter.add(packets: packets, bytes: bytes)
+                    return false
+                }
+                index = (index + 1) & mask
             }
-            index = (index + 1) & mask
+            slots[index].pair = Pair(source: source, destination: destination)
+            slots[index].counter.add(packets: packets, bytes: bytes)
+            return true
         }
-        used[index] = true
-        keys[index] = Pair(source: source, destination: destination)
-        values[index] = TrafficCounter()
-        values[index].add(packets: packets, bytes: bytes)
-        count += 1
-        if count * 2 > keys.count { grow() }
+        if inserted {
+            count += 1
+            if count * 2 > slots.count { grow() }
+        }
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldUsed = used
-        let oldValues = values
-        let size = keys.count * 2
-        keys = [Pair](repeating: Pair(source: .zero, destination: .zero), count: size)
-        used = [Bool](repeating: false, count: size)
-        values = [TrafficCounter](repeating: TrafficCounter(), count: size)
-        let mask = size - 1
-        for i in oldKeys.indices where oldUsed[i] {
-            var index = Self.slot(oldKeys[i].source, oldKeys[i].destination, mask: mask)
-            while used[index] { index = (index + 1) & mask }
-            used[index] = true
-            keys[index] = oldKeys[i]
-            values[index] = oldValues[i]
+        let old = slots
+        slots = [Slot](repeating: Self.empty, count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.counter.flows != 0 {
+            var index = Self.slot(slot.pair.source, slot.pair.destination, mask: mask)
+            while slots[index].counter.flows != 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 
     /// The `n` pairs with the largest `metric`, ties broken by the addresses.
+    ///
+    /// A bounded selection rather than a sort: the table can hold millions of pairs.
     public func top(_ n: Int, by metric: TrafficMetric) -> [(Pair, TrafficCounter)] {
-        var entries: [(Pair, TrafficCounter)] = []
-        entries.reserveCapacity(count)
-        for i in keys.indices where used[i] { entries.append((keys[i], values[i])) }
-        return Array(
-            entries.sorted {
-                let a = metric.value($0.1)
-                let b = metric.value($1.1)
-                if a != b { return a > b }
-                if $0.0.source != $1.0.source { return $0.0.source < $1.0.source }
-                return $0.0.destination < $1.0.destination
-            }.prefix(n))
+        guard n > 0 else { return [] }
+        func before(_ a: (Pair, TrafficCounter), _ b: (Pair, TrafficCounter)) -> Bool {
+            let x = metric.value(a.1)
+            let y = metric.value(b.1)
+            if x != y { return x > y }
+            if a.0.source != b.0.source { return a.0.source < b.0.source }
+            return a.0.destination < b.0.destination
+        }
+        var best: [(Pair, TrafficCounter)] = []
+        best.reserveCapacity(n + 1)
+        for slot in slots where slot.counter.flows != 0 {
+            let entry = (slot.pair, slot.counter)
+            if best.count == n, let last = best.last, !before(entry, last) { continue }
+            let position = best.firstIndex { before(entry, $0) } ?? best.count
+            best.insert(entry, at: position)
+            if best.count > n { best.removeLast() }
+        }
+        return best
     }
 }

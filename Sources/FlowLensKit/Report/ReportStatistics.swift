@@ -91,6 +91,17 @@ extension ReportStatistics {
         mutating func add(_ batch: FlowBatch) {
             batch.records.withUnsafeBufferPointer { records in
                 for index in records.indices { add(records[index]) }
+                // Pairs in a loop of their own: the pair table outgrows the caches, and a short
+                // loop body lets the processor overlap the misses of several records.
+                let needed = FlowField.srcaddr.bit | FlowField.dstaddr.bit
+                let traffic = FlowField.bytes.bit | FlowField.packets.bit
+                for index in records.indices {
+                    let present = records[index].present
+                    guard present & needed == needed, present & traffic != 0 else { continue }
+                    pairs.add(
+                        records[index].srcaddr, records[index].dstaddr, packets: records[index].packets,
+                        bytes: records[index].bytes)
+                }
             }
         }
 
@@ -158,7 +169,6 @@ extension ReportStatistics {
                 if present & FlowField.dstport.bit != 0 { rejectedPorts[Int(r.dstport)].add(packets: packets, bytes: bytes) }
             }
             guard hasSource && hasDestination else { return }
-            pairs.add(r.srcaddr, r.dstaddr, packets: packets, bytes: bytes)
             let from = zones.category(of: r.packetSource)
             let to = zones.category(of: r.packetDestination)
             let cell = from * zoneCount + to

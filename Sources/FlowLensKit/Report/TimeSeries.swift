@@ -40,10 +40,22 @@ public struct TimeSeries: Sendable {
     /// Start of `bins[index]` in Unix seconds.
     public func start(of index: Int) -> Int64 { (origin + Int64(index)) * width }
 
+    // The last bin used and its time range: records arrive clustered in time, so most skip the
+    // division.
+    private var lastIndex = 0
+    private var lastStart: Int64 = 1
+    private var lastEnd: Int64 = 0
+
     @inline(__always)
     public mutating func add(time: Int64, action: FlowActionCode, packets: UInt64, bytes: UInt64) {
-        var index = Int(truncatingIfNeeded: Self.floorDivide(time, width) &- origin)
-        if index < 0 || index >= bins.count { index = place(time) }
+        var index = lastIndex
+        if time < lastStart || time >= lastEnd {
+            index = Int(truncatingIfNeeded: Self.floorDivide(time, width) &- origin)
+            if index < 0 || index >= bins.count { index = place(time) }
+            lastIndex = index
+            lastStart = start(of: index)
+            lastEnd = lastStart + width
+        }
         switch action {
         case .accept: bins[index].accepted.add(packets: packets, bytes: bytes)
         case .reject: bins[index].rejected.add(packets: packets, bytes: bytes)
@@ -66,6 +78,8 @@ public struct TimeSeries: Sendable {
                 if absolute < origin {
                     bins.insert(contentsOf: repeatElement(Bin(), count: Int(origin - absolute)), at: 0)
                     origin = absolute
+                    lastStart = 1
+                    lastEnd = 0
                 } else if absolute >= origin + Int64(bins.count) {
                     bins.append(contentsOf: repeatElement(Bin(), count: Int(absolute - origin) + 1 - bins.count))
                 }
@@ -87,6 +101,8 @@ public struct TimeSeries: Sendable {
         bins = merged
         origin = newOrigin
         width = next
+        lastStart = 1
+        lastEnd = 0
     }
 
     /// The series re-binned for a chart: the smallest width on the ladder that gives at most
