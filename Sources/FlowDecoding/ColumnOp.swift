@@ -43,4 +43,26 @@ enum Keyword {
         for i in 0..<count where token[i] | 0x20 != k[i] | 0x20 { return false }
         return true
     }
+
+    @inline(__always)
+    static func action(_ token: UnsafeBufferPointer<UInt8>) -> FlowAction? {
+        if equals(token, "ACCEPT") { return .accept }
+        if equals(token, "REJECT") { return .reject }
+        return nil
+    }
+
+    @inline(__always)
+    static func logStatus(_ token: UnsafeBufferPointer<UInt8>) -> LogStatus? {
+        if equals(token, "OK") { return .ok }
+        if equals(token, "NODATA") { return .noData }
+        if equals(token, "SKIPDATA") { return .skipData }
+        return nil
+    }
+
+    @inline(__always)
+    static func direction(_ token: UnsafeBufferPointer<UInt8>) -> FlowDirection? {
+        if equals(token, "ingress") { return .ingress }
+        if equals(token, "egress") { return .egress }
+        return nil
+    }
 }

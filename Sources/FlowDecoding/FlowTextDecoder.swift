@@ -260,26 +260,9 @@ public struct FlowTextDecoder {
             var startTime = number(UInt64(Int64.max)), var endTime = number(UInt64(Int64.max)),
             let (actionStart, actionLength) = token(), let (statusStart, statusLength) = token()
         else { return false }
-        let actionToken = UnsafeBufferPointer(start: p + actionStart, count: actionLength)
-        let action: FlowAction
-        if Keyword.equals(actionToken, "ACCEPT") {
-            action = .accept
-        } else if Keyword.equals(actionToken, "REJECT") {
-            action = .reject
-        } else {
-            return false
-        }
-        let statusToken = UnsafeBufferPointer(start: p + statusStart, count: statusLength)
-        let status: LogStatus
-        if Keyword.equals(statusToken, "OK") {
-            status = .ok
-        } else if Keyword.equals(statusToken, "NODATA") {
-            status = .noData
-        } else if Keyword.equals(statusToken, "SKIPDATA") {
-            status = .skipData
-        } else {
-            return false
-        }
+        guard let action = Keyword.action(UnsafeBufferPointer(start: p + actionStart, count: actionLength)),
+            let status = Keyword.logStatus(UnsafeBufferPointer(start: p + statusStart, count: statusLength))
+        else { return false }
         while i < n && p[i] <= 0x20 { i += 1 }
         if i < n { return false }
         if startTime >= 1 << 31 { startTime /= 1000 }
@@ -393,38 +376,27 @@ public struct FlowTextDecoder {
             case .action:
                 i = Self.tokenEnd(p, i, n)
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
-                if Keyword.equals(token, "ACCEPT") {
-                    record.action = .accept
-                } else if Keyword.equals(token, "REJECT") {
-                    record.action = .reject
-                } else {
+                guard let action = Keyword.action(token) else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownAction)
                     return false
                 }
+                record.action = action
             case .logStatus:
                 i = Self.tokenEnd(p, i, n)
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
-                if Keyword.equals(token, "OK") {
-                    record.logStatus = .ok
-                } else if Keyword.equals(token, "NODATA") {
-                    record.logStatus = .noData
-                } else if Keyword.equals(token, "SKIPDATA") {
-                    record.logStatus = .skipData
-                } else {
+                guard let status = Keyword.logStatus(token) else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownLogStatus)
                     return false
                 }
+                record.logStatus = status
             case .direction:
                 i = Self.tokenEnd(p, i, n)
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
-                if Keyword.equals(token, "ingress") {
-                    record.flowDirection = .ingress
-                } else if Keyword.equals(token, "egress") {
-                    record.flowDirection = .egress
-                } else {
+                guard let direction = Keyword.direction(token) else {
                     try fieldError(line, field: op.field.name, value: token, reason: .unknownDirection)
                     return false
                 }
+                record.flowDirection = direction
             case .extra:
                 i = Self.tokenEnd(p, i, n)
                 extraScratch[op.slot] = interner.intern(UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart))

@@ -1,3 +1,4 @@
+import FlowCore
 /// Formats query results as an aligned table, CSV (RFC 4180) or JSON (an array of objects per
 /// statement), writing text through a closure so the caller decides where it goes.
 public final class QueryOutput: QueryResultSink {
@@ -85,26 +86,7 @@ public final class QueryOutput: QueryResultSink {
         }
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ text: String) -> String { JSON.string(text) }
 }
 
 extension String {
