@@ -64,7 +64,7 @@ public enum DemoRunner {
         let configPath = directory + "/flowlens.yml"
         try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
         let setup = try DetectionSetup(configPath: configPath, ruleDirectories: [])
-        let runner = ScanRunner(options: ScanOptions(sources: [directory + "/logs"]))
+        let runner = ScanRunner(options: ScanOptions(sources: [directory + "/logs/AWSLogs"]))
         let sink = DetectionSink(engine: try setup.makeEngine())
         runner.sinks.append(sink)
         let statistics = ReportStatistics(context: setup.config.context)
