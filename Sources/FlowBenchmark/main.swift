@@ -9,6 +9,7 @@ import FlowDecoding
 import FlowLensKit
 import Foundation
 
+MemoryTuning.keepLargeBlocksInHeap()
 var recordCount = 1_000_000
 var scanSources: [String] = []
 var arguments = CommandLine.arguments.dropFirst()

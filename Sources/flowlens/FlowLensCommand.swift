@@ -19,6 +19,7 @@ struct FlowLens: AsyncParsableCommand {
     /// Runs the command, mapping bad usage to exit code 2 (DESIGN.md: 0 done, 1 the run failed,
     /// 2 bad usage, 3 an alert at the `--fail-on` level), where argument-parser would use 64.
     static func main() async {
+        MemoryTuning.keepLargeBlocksInHeap()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

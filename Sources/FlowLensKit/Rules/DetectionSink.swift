@@ -1,14 +1,35 @@
+import Dispatch
 public import FlowCore
 public import FlowDetection
 
-/// Feeds a pass's batches to a ``DetectionEngine``; the alerts are ready after the pass.
-public final class DetectionSink: FlowSink {
+/// Feeds a pass's batches to a ``DetectionEngine`` on a thread of its own; the alerts are ready
+/// after `finish()`.
+///
+/// Detection runs beside the statistics instead of after them, so a scan with rules keeps both
+/// cores busy. The engine sees batches in the order they were consumed, and at most
+/// `maxQueued` batches wait, which bounds memory.
+public final class DetectionSink: FlowSink, @unchecked Sendable {
+    // The engine is touched only on `queue`, one batch at a time; that is what makes the
+    // unchecked Sendable sound.
     public let engine: DetectionEngine
     public private(set) var alerts: [Alert] = []
+    private let queue = DispatchQueue(label: "flowlens.detection")
+    private let slots: DispatchSemaphore
 
-    public init(engine: DetectionEngine) { self.engine = engine }
+    public init(engine: DetectionEngine, maxQueued: Int = 8) {
+        self.engine = engine
+        slots = DispatchSemaphore(value: maxQueued)
+    }
 
-    public func consume(_ batch: FlowBatch) { engine.process(batch) }
+    public func consume(_ batch: FlowBatch) {
+        slots.wait()
+        queue.async { [self] in
+            engine.process(batch)
+            slots.signal()
+        }
+    }
 
-    public func finish() { alerts = engine.finish() }
+    public func finish() {
+        queue.sync { alerts = engine.finish() }
+    }
 }
