@@ -22,6 +22,7 @@ let package = Package(
         // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
         .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "CMemory"),
         .target(name: "FlowCore", swiftSettings: strictSettings),
         .target(name: "FlowDecoding", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "FlowLensKit",
             dependencies: [
-                "FlowCore", "FlowDecoding", "FlowSources", "FlowExpression", "FlowEnrichment", "FlowDetection",
+                "FlowCore", "FlowDecoding", "FlowSources", "FlowExpression", "FlowEnrichment", "FlowDetection", "CMemory",
                 "FlowStore", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings),

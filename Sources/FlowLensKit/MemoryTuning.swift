@@ -1,4 +1,4 @@
-import Glibc
+import CMemory
 
 /// Process-wide allocator settings for the decode pipeline.
 public enum MemoryTuning {
@@ -7,7 +7,6 @@ public enum MemoryTuning {
     /// and zero, page by page, and is unmapped again when freed: measured here, that alone cost
     /// 40% of decoding time. Serving them from the heap lets freed blocks be reused.
     public static func keepLargeBlocksInHeap() {
-        _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 512 << 20)
+        flowlens_keep_large_blocks_in_heap(256 << 20, 512 << 20)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowLensKit
 import Foundation
 
 @main
