@@ -97,7 +97,7 @@ extension FlowLens {
             if formatVersion != nil && fields != nil {
                 throw ValidationError("give --version or --fields, not both")
             }
-            if UTCTime.parseRFC3339(start) == nil {
+            if Timestamp.parse(start) == nil {
                 throw ValidationError("--start must be an RFC 3339 time such as 2026-11-02T00:00:00Z, got '\(start)'")
             }
             do {
@@ -140,7 +140,7 @@ extension FlowLens {
             options.seed = seed
             options.records = records
             options.hours = hours
-            options.start = UTCTime.parseRFC3339(start)!
+            options.start = Timestamp.parse(start)!
             if let fields {
                 options.fields = try SimulationOptions.fields(parsing: fields)
             } else if let formatVersion {

@@ -191,14 +191,14 @@ enum SimulatorFixture {
     }
 
     @Test func rfc3339RoundTrips() {
-        #expect(UTCTime.parseRFC3339("2026-11-02T00:00:00Z") == SimulationOptions.defaultStart)
-        #expect(UTCTime.parseRFC3339("2026-11-02") == SimulationOptions.defaultStart)
-        #expect(UTCTime.parseRFC3339("2026-11-02T01:30:00+01:30") == SimulationOptions.defaultStart)
-        #expect(UTCTime.parseRFC3339("2026-11-01T23:59:59.750Z") == SimulationOptions.defaultStart - 1)
-        #expect(UTCTime.parseRFC3339("2026-13-02T00:00:00Z") == nil)
-        #expect(UTCTime.parseRFC3339("yesterday") == nil)
-        #expect(UTCTime.rfc3339(1_418_530_010) == "2014-12-14T04:06:50Z")
-        #expect(UTCTime.rfc3339(951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.parse("2026-11-02T00:00:00Z") == SimulationOptions.defaultStart)
+        #expect(Timestamp.parse("2026-11-02") == SimulationOptions.defaultStart)
+        #expect(Timestamp.parse("2026-11-02T01:30:00+01:30") == SimulationOptions.defaultStart)
+        #expect(Timestamp.parse("2026-11-01T23:59:59.750Z") == SimulationOptions.defaultStart - 1)
+        #expect(Timestamp.parse("2026-13-02T00:00:00Z") == nil)
+        #expect(Timestamp.parse("yesterday") == nil)
+        #expect(Timestamp.rfc3339(1_418_530_010) == "2014-12-14T04:06:50Z")
+        #expect(Timestamp.rfc3339(951_782_400) == "2000-02-29T00:00:00Z")
         let t = UTCTime(unixSeconds: 1_793_577_600 + 86_399)
         #expect((t.year, t.month, t.day, t.hour, t.minute, t.second) == (2026, 11, 2, 23, 59, 59))
     }

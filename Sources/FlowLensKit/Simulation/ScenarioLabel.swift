@@ -39,8 +39,8 @@ public struct ScenarioLabel: Sendable, Hashable {
             "\"rule\":" + string(expectedRule),
             "\"src\":" + (src.map { string($0.description) } ?? "null"),
             "\"dst\":" + (dst.map { string($0.description) } ?? "null"),
-            "\"first_seen\":" + string(UTCTime.rfc3339(firstSeen)),
-            "\"last_seen\":" + string(UTCTime.rfc3339(lastSeen)),
+            "\"first_seen\":" + string(Timestamp.rfc3339(firstSeen)),
+            "\"last_seen\":" + string(Timestamp.rfc3339(lastSeen)),
             "\"description\":" + string(description),
         ]
         return "{" + fields.joined(separator: ",") + "}"

@@ -1,3 +1,4 @@
+import FlowCore
 /// What a simulation run wrote.
 public struct SimulationSummary: Sendable, Hashable, CustomStringConvertible {
     public var outputDirectory: String
@@ -25,7 +26,7 @@ public struct SimulationSummary: Sendable, Hashable, CustomStringConvertible {
             : "\(Self.size(writtenBytes))"
         lines.append("Wrote \(Self.grouped(records)) records in \(Self.grouped(files)) files (\(sizes)).")
         if let firstTime, let lastTime {
-            lines.append("Time range: \(UTCTime.rfc3339(firstTime)) to \(UTCTime.rfc3339(lastTime)).")
+            lines.append("Time range: \(Timestamp.rfc3339(firstTime)) to \(Timestamp.rfc3339(lastTime)).")
         }
         lines.append("Flow log \(flowLogID); \(labels) scenario label\(labels == 1 ? "" : "s") in labels.jsonl.")
         lines.append("Output: \(outputDirectory)")

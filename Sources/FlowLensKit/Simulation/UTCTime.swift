@@ -41,54 +41,6 @@ public struct UTCTime: Sendable, Hashable {
         return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
-    /// Parses RFC 3339 (`2026-11-02T00:00:00Z`, `2026-11-02T01:00:00.5+01:00`, space instead of
-    /// `T`) or a bare date (`2026-11-02`, midnight UTC). Fractions of a second are dropped.
-    public static func parseRFC3339(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var value = 0
-            for i in from..<(from + count) {
-                let digit = Int(b[i]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = number(0, 4), b.count >= 10, b[4] == UInt8(ascii: "-"), let month = number(5, 2),
-            b[7] == UInt8(ascii: "-"), let day = number(8, 2), (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
-        if b.count == 10 { return unixSeconds(year: year, month: month, day: day) }
-        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
-            let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2),
-            b[16] == UInt8(ascii: ":"), let second = number(17, 2), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var i = 19
-        if b[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < b.count, (48...57).contains(b[i]) { i += 1 }
-        }
-        guard i < b.count else { return nil }
-        var offset = 0
-        switch b[i] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            guard i + 1 == b.count else { return nil }
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard i + 6 == b.count, let h = number(i + 1, 2), b[i + 3] == UInt8(ascii: ":"), let m = number(i + 4, 2)
-            else { return nil }
-            offset = (h * 3600 + m * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
-        default:
-            return nil
-        }
-        return unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-            - Int64(offset)
-    }
-
-    /// `2026-11-02T03:20:00Z`.
-    public static func rfc3339(_ unixSeconds: Int64) -> String {
-        let t = UTCTime(unixSeconds: unixSeconds)
-        return "\(pad(t.year, 4))-\(pad(t.month))-\(pad(t.day))T\(pad(t.hour)):\(pad(t.minute)):\(pad(t.second))Z"
-    }
 
     /// A zero-padded decimal, such as `07`.
     public static func pad(_ value: Int, _ width: Int = 2) -> String {
