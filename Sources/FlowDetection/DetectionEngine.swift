@@ -199,15 +199,9 @@ public final class DetectionEngine {
     }
 
     private func updateCount(_ alertIndex: Int, _ count: Int, _ state: WindowState, _ aggregate: Aggregation) {
-        var alert = book.alerts[alertIndex]
-        alert.count = count
-        for (k, v) in evidence(for: state, aggregate, measure: Double(count)) { alert.evidence[k] = v }
-        bookReplace(alertIndex, alert)
-    }
-
-    private func bookReplace(_ index: Int, _ alert: Alert) {
-        book.touch(index, time: alert.lastSeen, bytes: 0, packets: 0)
-        book.setCount(index, alert.count, evidence: alert.evidence)
+        var evidence = book.alerts[alertIndex].evidence
+        for (k, v) in self.evidence(for: state, aggregate, measure: Double(count)) { evidence[k] = v }
+        book.replaceCount(alertIndex, count, evidence)
     }
 
     private func evidence(for state: WindowState, _ aggregate: Aggregation, measure: Double) -> [String: EvidenceValue] {
@@ -255,11 +249,5 @@ public final class DetectionEngine {
         }
         for index in kindIndices[3] { beaconing[index]?.expire(before: watermark, &book) }
         for index in kindIndices[4] { exfiltration[index]?.close(before: watermark, &book) }
-    }
-}
-
-extension AlertBook {
-    mutating func setCount(_ index: Int, _ count: Int, evidence: [String: EvidenceValue]) {
-        replaceCount(index, count, evidence)
     }
 }
