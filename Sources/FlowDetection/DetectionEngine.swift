@@ -198,9 +198,15 @@ public final class DetectionEngine {
         if let alertIndex = state.alertIndex { book.touch(alertIndex, time: facts.time, bytes: 0, packets: 0) }
     }
 
+    /// Raises an open alert's count; the sampled values are refreshed only when the count has
+    /// doubled, since sorting them on every record of a long scan would cost more than the scan.
     private func updateCount(_ alertIndex: Int, _ count: Int, _ state: WindowState, _ aggregate: Aggregation) {
         var evidence = book.alerts[alertIndex].evidence
-        for (k, v) in self.evidence(for: state, aggregate, measure: Double(count)) { evidence[k] = v }
+        if count >= 2 * book.alerts[alertIndex].count {
+            for (k, v) in self.evidence(for: state, aggregate, measure: Double(count)) { evidence[k] = v }
+        } else {
+            evidence["measure"] = .number(Double(count))
+        }
         book.replaceCount(alertIndex, count, evidence)
     }
 

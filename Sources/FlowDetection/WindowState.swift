@@ -17,6 +17,8 @@ final class WindowState {
     var packets: UInt64 = 0
     var interface: Symbol = .empty
     var alertIndex: Int?
+    private var prunedCount = 0
+    private var prunedAt = Int64.min / 2
     var firedAt: Int64 = 0
 
     /// Adds an event and returns the window's measure.
@@ -35,9 +37,15 @@ final class WindowState {
                     distinct[value] = time
                 }
             }
-            // Count live values only when it could matter, and keep the map bounded.
-            if Double(distinct.count) >= threshold || distinct.count > 4096 {
+            // Drop expired values when the count could cross the threshold (exact, before an
+            // alert fires), and otherwise only now and then: filtering a large map on every
+            // record of a busy key made long scans quadratic.
+            let due = Double(distinct.count) >= threshold
+                && (alertIndex == nil || distinct.count >= prunedCount * 2 || maxTime - prunedAt >= window / 8)
+            if due || distinct.count > max(4096, prunedCount * 2) {
                 distinct = distinct.filter { $0.value >= cutoff }
+                prunedCount = distinct.count
+                prunedAt = maxTime
             }
             return Double(distinct.count)
         case .count, .sum, .rate:
