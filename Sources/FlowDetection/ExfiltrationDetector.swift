@@ -5,8 +5,8 @@ import FlowExpression
 /// addresses per hour, compared with the mean of its earlier hours.
 ///
 /// An hour fires when it exceeds an absolute floor (`floor_bytes`, default 1 GB) and `ratio`
-/// (default 10) times the baseline. Without enough history (`min_history_hours`, default 3), only
-/// hours above `floor_bytes * cold_factor` (default 10) fire. A steady heavy sender, such as a
+/// (default 10) times the baseline. Without enough history (`min_history_hours`, default 3), an
+/// hour fires only when `cold_factor` is set and it exceeds `floor_bytes * cold_factor`. A steady heavy sender, such as a
 /// nightly-all-day backup, has a high baseline and stays quiet.
 final class ExfiltrationDetector {
     private let rule: CompiledRule
@@ -31,7 +31,7 @@ final class ExfiltrationDetector {
         floor = rule.parameter("floor_bytes", default: 1e9)
         ratio = rule.parameter("ratio", default: 10)
         minHistory = Int(rule.parameter("min_history_hours", default: 3))
-        coldFactor = rule.parameter("cold_factor", default: 10)
+        coldFactor = rule.parameter("cold_factor", default: 0)
     }
 
     var stateSize: Int { hosts.values.reduce(0) { $0 + 1 + $1.hours.count + $1.destinations.count } }
@@ -81,7 +81,9 @@ final class ExfiltrationDetector {
         if history >= minHistory {
             guard volume >= ratio * max(baseline, 1) else { return }
         } else {
-            guard volume >= floor * coldFactor else { return }
+            // Without enough history only a configured cold-start factor can fire: a new
+            // host's first busy hours (a nightly batch to S3) look like exfiltration otherwise.
+            guard coldFactor > 0, volume >= floor * coldFactor else { return }
         }
         let top = host.destinations.sorted { $0.value > $1.value }.prefix(5)
         book.raise(

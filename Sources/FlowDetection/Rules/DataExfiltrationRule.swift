@@ -6,8 +6,10 @@ enum DataExfiltrationRule {
         severity: high
         description: >-
           An internal host sent far more data to external addresses in one hour than it usually does:
-          above an absolute floor (floor_bytes) and ratio times its own hourly baseline. Hosts that
-          always send a lot, such as backup servers, have a high baseline and stay quiet.
+          above an absolute floor (floor_bytes) and ratio times its own hourly baseline, once the host
+          has min_history_hours of history (cold_factor > 0 also judges newer hosts, against
+          floor_bytes * cold_factor). Hosts that always send a lot, such as backup servers, have a high
+          baseline and stay quiet.
         mitre: [T1048, T1567]
         runbook: >-
           Identify the destination (evidence.top_destinations) and the process on the host that sent
@@ -20,7 +22,7 @@ enum DataExfiltrationRule {
           floor_bytes: 1000000000
           ratio: 10
           min_history_hours: 3
-          cold_factor: 10
+          cold_factor: 0
         dedup: 6h
         tests:
           - name: 3 GB in one hour after five hours of 2 MB
