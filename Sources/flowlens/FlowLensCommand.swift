@@ -14,7 +14,7 @@ struct FlowLens: AsyncParsableCommand {
               flowlens generate --out ./sim --records 100000
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Scan.self, Rules.self, Generate.self, Report.self, Ingest.self, Query.self, Prune.self, Top.self]
+        subcommands: [Demo.self, Scan.self, Rules.self, Generate.self, Report.self, Ingest.self, Query.self, Prune.self, Top.self, Filter.self, Ips.self]
     )
 
     /// Runs the command, mapping bad usage to exit code 2 (DESIGN.md: 0 done, 1 the run failed,
