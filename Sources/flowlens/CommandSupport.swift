@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowEnrichment
 import FlowExpression
 import FlowLensKit
 import Foundation
@@ -30,6 +31,14 @@ enum CommandSupport {
             return try FlowFilter(text, sets: sets.isEmpty ? ["internal": CIDRSet.privateNetworks] : sets)
         } catch {
             throw ValidationError("--where: \(error.message)")
+        }
+    }
+
+    /// The named address sets (`$internal`, `$trusted`, zones, ...) of the config at `path`, or of
+    /// `./flowlens.yml` when present.
+    static func namedSets(config path: String?) throws -> [String: CIDRSet] {
+        try orExit { () throws(FlowLensError) in
+            try DetectionSetup(configPath: path, ruleDirectories: []).config.context.namedSets
         }
     }
 

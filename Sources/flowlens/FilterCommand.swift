@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlowCore
 import FlowDecoding
-import FlowEnrichment
 import FlowExpression
 import FlowLensKit
 import Foundation
@@ -40,10 +39,7 @@ extension FlowLens {
             }
             let runner = ScanRunner(options: try input.scanOptions())
             if let whereExpression {
-                let sets = try CommandSupport.orExit { () throws(FlowLensError) in
-                    try DetectionSetup(configPath: config, ruleDirectories: []).config.context.namedSets
-                }
-                let filter = try CommandSupport.filter(whereExpression, sets: sets)
+                let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
                 runner.filter = { filter.matches($0) }
             }
             let writer = RecordWriter(format: format.value, fields: fields) { text in
@@ -78,10 +74,7 @@ extension FlowLens {
         mutating func run() async throws {
             let runner = ScanRunner(options: try input.scanOptions())
             if let whereExpression {
-                let sets = try CommandSupport.orExit { () throws(FlowLensError) in
-                    try DetectionSetup(configPath: config, ruleDirectories: []).config.context.namedSets
-                }
-                let filter = try CommandSupport.filter(whereExpression, sets: sets)
+                let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
                 runner.filter = { filter.matches($0) }
             }
             let collector = AddressCollector(side: side.value)
