@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CMemory"),
         .target(name: "FlowCore", swiftSettings: strictSettings),
-        .target(name: "FlowDecoding", dependencies: ["FlowCore"], swiftSettings: strictSettings),
+        .target(name: "FlowDecoding", dependencies: ["FlowCore", "CISAL"], swiftSettings: strictSettings),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: strictSettings),

@@ -1,4 +1,5 @@
 public import FlowCore
+import FlowDecoding
 import Glibc
 
 /// Reads one source as chunks of whole lines, inflating gzip (detected by its magic bytes, not
