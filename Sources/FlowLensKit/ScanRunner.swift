@@ -152,6 +152,7 @@ public final class ScanRunner {
     }
 
     private static func size(of file: SourceFile) -> Int {
+        if let remote = file.remote { return remote.expectedSize }
         guard !file.isStandardInput else { return 0 }
         var info = stat()
         return stat(file.path, &info) == 0 ? Int(info.st_size) : 0

@@ -33,10 +33,19 @@ public final class ChunkReader {
     private var pendingError: FlowLensError?
     private var sniffed = false
 
-    /// Opens the file (or adopts stdin).
+    /// Opens the file (or adopts stdin, or fetches remote content whole).
     public init(file: SourceFile, chunkSize: Int = 1 << 20) throws(FlowLensError) {
         self.file = file
         self.chunkSize = chunkSize
+        if let remote = file.remote {
+            // Remote content arrives whole; it becomes the input buffer and the reader never
+            // touches a file descriptor.
+            input = try remote.fetch()
+            inputEnd = input.count
+            inputEOF = true
+            bytesRead = input.count
+            return
+        }
         input = [UInt8](repeating: 0, count: 1 << 20)
         if file.isStandardInput {
             fd = dup(0)
@@ -90,6 +99,34 @@ public final class ChunkReader {
         }
     }
 
+    /// The whole raw (not inflated) content from the current position, for formats that need
+    /// random access rather than lines, such as Parquet. Use instead of `next()`, not after it.
+    public func readAllRaw() throws(FlowLensError) -> [UInt8] {
+        if file.remote != nil || inputEOF {
+            let rest = Array(input[inputStart..<inputEnd])
+            inputStart = inputEnd
+            return rest
+        }
+        var all = Array(input[inputStart..<inputEnd])
+        inputStart = inputEnd
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            all.reserveCapacity(Int(info.st_size))
+        }
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                throw FlowLensError(.ioError, "read failed: \(String(cString: strerror(errno)))", location: file.displayName)
+            }
+            if n == 0 { break }
+            all.append(contentsOf: block[0..<n])
+            bytesRead += n
+        }
+        inputEOF = true
+        return all
+    }
+
     private func handOut(_ buffer: [UInt8]) throws(FlowLensError) -> [UInt8]? {
         if !buffer.isEmpty { return buffer }
         if let pendingError {
@@ -130,7 +167,7 @@ public final class ChunkReader {
             inputStart = 0
             inputEnd = 0
         }
-        guard !inputEOF, inputEnd < input.count else { return }
+        guard !inputEOF, fd >= 0, inputEnd < input.count else { return }
         let count = input.count
         let end = inputEnd
         let n = input.withUnsafeMutableBytes { raw in
