@@ -21,6 +21,7 @@ public struct FlowLensError: Error, Sendable, CustomStringConvertible, Equatable
         public static let badArgument = Code("bad argument")
         public static let noInput = Code("no input")
         public static let ioError = Code("I/O error")
+        public static let badPayload = Code("bad payload")
     }
 
     public var code: Code

@@ -66,6 +66,35 @@ public final class GzipInflater {
         return (consumed, produced)
     }
 
+    /// Inflates a whole gzip buffer (all members) at once, for payloads that arrive whole.
+    public static func inflateAll(_ compressed: [UInt8], name: String) throws(FlowLensError) -> [UInt8] {
+        let inflater = GzipInflater(name: name)
+        var output: [UInt8] = []
+        var scratch = [UInt8](repeating: 0, count: max(65536, compressed.count * 4))
+        var offset = 0
+        while true {
+            let start = offset
+            var failure: FlowLensError?
+            let (consumed, produced) = compressed.withUnsafeBytes { input in
+                scratch.withUnsafeMutableBytes { out in
+                    do throws(FlowLensError) {
+                        return try inflater.inflate(input: UnsafeRawBufferPointer(rebasing: input[start...]), output: out)
+                    } catch {
+                        failure = error
+                        return (0, 0)
+                    }
+                }
+            }
+            if let failure { throw failure }
+            output.append(contentsOf: scratch[0..<produced])
+            offset += consumed
+            if consumed == 0 && produced == 0 { break }
+            if offset >= compressed.count && produced < scratch.count { break }
+        }
+        try inflater.finish()
+        return output
+    }
+
     /// Call at end of input: throws when the stream stopped before its end.
     public func finish() throws(FlowLensError) {
         if sawAnyMember && !finishedMember {
