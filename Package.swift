@@ -21,10 +21,14 @@ let package = Package(
     targets: [
         // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
         .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
+        // Snappy and Zstandard for Parquet pages (AWS writes GZIP; other writers default to these).
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CMemory"),
         .target(name: "FlowCore", swiftSettings: strictSettings),
-        .target(name: "FlowDecoding", dependencies: ["FlowCore", "CISAL"], swiftSettings: strictSettings),
+        .target(
+            name: "FlowDecoding", dependencies: ["FlowCore", "CISAL", "CSnappy", "CZstd"], swiftSettings: strictSettings),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: strictSettings),
