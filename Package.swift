@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // ISA-L (Intel's storage acceleration library) for gzip: measured fastest inflate here.
@@ -32,6 +34,13 @@ let package = Package(
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: strictSettings),
+        .target(
+            name: "FlowAWS",
+            dependencies: [
+                "FlowCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression"],
             swiftSettings: strictSettings),
@@ -66,6 +75,8 @@ let package = Package(
             dependencies: ["FlowCore", "FlowEnrichment", "FlowDetection", "FlowExpression", "FlowLensKit", "FlowTesting"],
             swiftSettings: strictSettings),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FlowAWSTests", dependencies: ["FlowAWS", "FlowCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "FlowDecodingTests", dependencies: ["FlowCore", "FlowDecoding", "FlowTesting"],
             swiftSettings: strictSettings),

@@ -1,0 +1,91 @@
+import FlowAWS
+import Foundation
+import Testing
+
+/// Shared plumbing of the tests that talk to moto's server (a real S3, CloudWatch Logs, EC2 and
+/// STS API on loopback) and to the real AWS CLI.
+enum TestAWS {
+    static let endpointVariable = "FLOWLENS_TEST_AWS_ENDPOINT"
+    static let region = "us-east-1"
+    /// moto accepts any key; these are the values its documentation uses.
+    static let credentials = AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing-secret-key")
+
+    struct MotoNotRunning: Error, CustomStringConvertible {
+        var description: String {
+            "moto server not running: run scripts/test.sh (it starts moto_server and sets \(TestAWS.endpointVariable)), "
+                + "or start one yourself: `moto_server -H 127.0.0.1 -p 5101 &` and "
+                + "`export \(TestAWS.endpointVariable)=http://127.0.0.1:5101`"
+        }
+    }
+
+    /// moto's URL, or a failure saying how to start it (never a skip).
+    static func endpoint() throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[endpointVariable], !value.isEmpty else {
+            throw MotoNotRunning()
+        }
+        return value
+    }
+
+    /// An empty home directory and no AWS variables: nothing from the machine leaks into a test.
+    static func isolatedEnvironment(_ variables: [String: String] = [:]) throws -> AWSEnvironment {
+        AWSEnvironment(variables: variables, homeDirectory: try temporaryDirectory().path)
+    }
+
+    static func client(region: String = TestAWS.region, maxAttempts: Int = 3) throws -> AWSClient {
+        try AWSClient(
+            configuration: AWSClientConfiguration(
+                region: region, endpointURL: try endpoint(), credentials: credentials,
+                retryPolicy: AWSRetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(10)),
+                environment: try isolatedEnvironment()))
+    }
+
+    /// A lower-case name unique to this test run, valid as a bucket name.
+    static func uniqueName(_ prefix: String) -> String {
+        prefix + "-" + UUID().uuidString.lowercased()
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowaws-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs the real AWS CLI against moto with test credentials and an empty home directory;
+    /// returns its standard output, and fails with its standard error when it exits non-zero.
+    @discardableResult
+    static func cli(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["aws", "--endpoint-url", try endpoint(), "--region", region, "--output", "json"] + arguments
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+        environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
+        environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+        environment["AWS_DEFAULT_REGION"] = region
+        environment["HOME"] = try temporaryDirectory().path
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: outputData, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw CLIFailure(
+                description: "aws \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                    + String(decoding: errorData, as: UTF8.self))
+        }
+        return text
+    }
+
+    struct CLIFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Parses the CLI's JSON output.
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+}
