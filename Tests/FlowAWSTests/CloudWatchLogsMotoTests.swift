@@ -12,7 +12,8 @@ import Testing
         let stream = "eni-0123456789abcdef0-all"
         try TestAWS.cli(["logs", "create-log-group", "--log-group-name", group])
         try TestAWS.cli(["logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream])
-        let base: Int64 = 1_764_380_000_000
+        // Recent times: CloudWatch Logs (and moto) drop events older than 14 days.
+        let base = (Int64(Date().timeIntervalSince1970) - 3600) * 1000
         let events = (0..<7).map { index in
             ["timestamp": base + Int64(index) * 1000, "message": "2 123456789012 eni-0123 10.0.0.\(index) 10.0.1.1 443 \(40000 + index) 6 1 40 1764380000 1764380060 ACCEPT OK"] as [String: Any]
         }

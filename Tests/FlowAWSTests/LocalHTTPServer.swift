@@ -72,15 +72,21 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     /// Stops accepting; connections in progress finish on their own.
+    ///
+    /// Only shuts the socket down: the accept thread closes it once `accept` fails. Closing it here
+    /// would free the descriptor number for another test's new socket while this thread (perhaps
+    /// not even started yet) could still call `accept` on that number and steal its connections.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
-            if connection < 0 { return }
+            if connection < 0 {
+                close(listener)
+                return
+            }
             let thread = Thread { [self] in serve(connection) }
             thread.start()
         }

@@ -11,7 +11,17 @@ struct RawHTTPRequest {
 
     var signable: SigV4Request
 
-    init(_ text: String) throws {
+    /// How a folded header (continuation lines) is read. The suites disagree: the 2015 suite
+    /// (mhart's copy) takes each continuation line as one more value of the header, so the signer
+    /// comma-joins them; the newer aws-c-auth suite takes the fold as one value whose line breaks
+    /// are whitespace (RFC 7230's obs-fold), which the signer collapses to single spaces. The
+    /// signer is the same for both; only the reading of the raw request text differs.
+    enum Folding {
+        case separateValues
+        case oneValue
+    }
+
+    init(_ text: String, folding: Folding = .oneValue) throws {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard !lines.isEmpty else { throw Malformed(description: "empty request") }
         let requestLine = lines.removeFirst()
@@ -40,8 +50,11 @@ struct RawHTTPRequest {
                 bodyLines.append(line)
             } else if line.isEmpty {
                 inBody = true
-            } else if line.first == " " || line.first == "\t", !headers.isEmpty {
-                headers[headers.count - 1].value += "\n" + line
+            } else if line.first == " " || line.first == "\t", let last = headers.last {
+                switch folding {
+                case .oneValue: headers[headers.count - 1].value += "\n" + line
+                case .separateValues: headers.append(.init(last.name, line.trimmingCharacters(in: .whitespaces)))
+                }
             } else if let colon = line.firstIndex(of: ":") {
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 headers.append(.init(String(line[..<colon]), value))
