@@ -1,5 +1,6 @@
 // Decode and scan benchmarks, run in release mode:
 //   swift run -c release flowlens-bench [--records N] [--scan FILE_OR_DIR ...]
+//     [--parquet FILE.parquet [--parquet-text FILE.log.gz]]
 // Prints records/s for in-memory decoding of v2 and 29-field v5 text (one core), and for full
 // scans (all cores) of the given sources. Each figure is the best of several runs; every run's
 // output is checked (record count, no malformed lines) so a broken decoder cannot look fast.
@@ -12,11 +13,15 @@ import Foundation
 MemoryTuning.keepLargeBlocksInHeap()
 var recordCount = 1_000_000
 var scanSources: [String] = []
+var parquetFile: String?
+var parquetText: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--records": recordCount = Int(arguments.popFirst() ?? "") ?? recordCount
     case "--scan": scanSources.append(arguments.popFirst() ?? "")
+    case "--parquet": parquetFile = arguments.popFirst()
+    case "--parquet-text": parquetText = arguments.popFirst()
     default: scanSources.append(argument)
     }
 }
@@ -126,6 +131,12 @@ func benchScan(_ source: String) {
     print("scan \(source): \(records) records, best \(String(format: "%.3f", best)) s = \(Int(Double(records) / best / 1e3)) k records/s, all cores")
 }
 
-benchDecode("v2-default", fields: FlowField.v2Default, recordCount: recordCount)
-benchDecode("v5-29-fields", fields: FlowField.v5All, recordCount: recordCount)
+if let parquetFile {
+    // `scripts/parquet-fixtures.py --bench ROWS DIR` writes bench.parquet and bench.log.gz.
+    let text = parquetText ?? parquetFile.replacingOccurrences(of: ".parquet", with: ".log.gz")
+    ParquetBenchmark.run(parquet: parquetFile, gzipText: text)
+} else {
+    benchDecode("v2-default", fields: FlowField.v2Default, recordCount: recordCount)
+    benchDecode("v5-29-fields", fields: FlowField.v5All, recordCount: recordCount)
+}
 for source in scanSources { benchScan(source) }

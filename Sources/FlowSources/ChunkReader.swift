@@ -10,7 +10,7 @@ import Glibc
 /// they can be decoded on other threads.
 public final class ChunkReader {
     public enum Encoding: String, Sendable {
-        case text, gzip
+        case text, gzip, parquet
     }
 
     public let file: SourceFile
@@ -69,6 +69,11 @@ public final class ChunkReader {
         }
         if finished { return nil }
         if !sniffed { try sniff() }
+        if encoding == .parquet {
+            throw FlowLensError(
+                .notFlowLog, "an Apache Parquet file has no lines: read it whole (readAllRaw) with ParquetFlowReader",
+                location: file.displayName)
+        }
         var buffer = carry
         carry = []
         buffer.reserveCapacity(chunkSize + 4096)
@@ -148,6 +153,12 @@ public final class ChunkReader {
         }
     }
 
+    /// The input's encoding, found by its magic bytes (gzip, Parquet) without consuming any input.
+    public func detectEncoding() throws(FlowLensError) -> Encoding {
+        if !sniffed { try sniff() }
+        return encoding
+    }
+
     private func sniff() throws(FlowLensError) {
         sniffed = true
         try refillInput()
@@ -155,10 +166,8 @@ public final class ChunkReader {
         if available >= 2 && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B {
             encoding = .gzip
             inflater = GzipInflater(name: file.displayName)
-        } else if available >= 4 && input[inputStart..<(inputStart + 4)].elementsEqual("PAR1".utf8) {
-            throw FlowLensError(
-                .notFlowLog, "this is an Apache Parquet file; this build of FlowLens reads flow logs as text only",
-                location: file.displayName)
+        } else if available >= 4 && ParquetFlowReader.isParquet(input[inputStart..<(inputStart + 4)]) {
+            encoding = .parquet
         }
     }
 

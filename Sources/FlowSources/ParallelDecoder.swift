@@ -85,8 +85,15 @@ public struct ParallelDecoder: Sendable {
             var textBytes = 0
             do throws(FlowLensError) {
                 let reader = try ChunkReader(file: file, chunkSize: options.chunkSize)
+                if try reader.detectEncoding() == .parquet {
+                    encoding = .parquet
+                    try readParquet(
+                        reader, position: position, chunkIndex: &chunkIndex, store: store, gate: gate, options: options)
+                    bytesRead = reader.bytesRead
+                    textBytes = reader.bytesRead
+                }
                 var plan = options.plan ?? .v2Default
-                while let text = try reader.next() {
+                while encoding != .parquet, let text = try reader.next() {
                     if store.isCancelled { return }
                     if chunkIndex == 0 {
                         if looksBinary(text) {
@@ -112,9 +119,11 @@ public struct ParallelDecoder: Sendable {
                     }
                     chunkIndex += 1
                 }
-                encoding = reader.encoding
-                bytesRead = reader.bytesRead
-                textBytes = reader.textBytes
+                if encoding != .parquet {
+                    encoding = reader.encoding
+                    bytesRead = reader.bytesRead
+                    textBytes = reader.textBytes
+                }
             } catch {
                 endError = error
             }
@@ -124,6 +133,41 @@ public struct ParallelDecoder: Sendable {
                 bytesRead: bytesRead, textBytes: textBytes)
             gate.wait()
             store.put(position: position, chunk: chunkIndex, result: end, text: [], startPlan: end.endPlan, gate: gate)
+        }
+    }
+
+    /// Reads a Parquet source whole and hands each row group to the consumer as one chunk.
+    ///
+    /// Row groups are decoded here on the reader's thread, in order (a reader is not thread-safe);
+    /// other sources still decode on the other cores. An error ends the source like a read error.
+    private static func readParquet(
+        _ reader: ChunkReader, position: Int, chunkIndex: inout Int, store: ResultStore, gate: DispatchSemaphore,
+        options: Options
+    ) throws(FlowLensError) {
+        let file = reader.file
+        let bytes = try reader.readAllRaw()
+        let parquet = try ParquetFlowReader(bytes: bytes, fileName: file.displayName)
+        var firstRow = 0
+        for group in 0..<parquet.rowGroupCount {
+            if store.isCancelled { return }
+            var counters = DecodeCounters()
+            let batch = try parquet.readRowGroup(
+                group, sourceIndex: file.index, sequence: chunkIndex << 8, counters: &counters)
+            if options.strict, let first = counters.samples.first {
+                throw FlowLensError(.malformedLine, first.description)
+            }
+            // Samples carry file-wide row numbers; the consumer adds the rows of earlier chunks.
+            for k in counters.samples.indices { counters.samples[k].line -= firstRow }
+            firstRow += parquet.rowCount(ofRowGroup: group)
+            // The consumer re-decodes a chunk whose start plan differs from its own; Parquet
+            // chunks are final, so each one starts with the plan the previous one ended with.
+            let startPlan = group == 0 ? (options.plan ?? .v2Default) : parquet.plan
+            let chunk = DecodedChunk(
+                file: file, chunkIndex: chunkIndex, batches: [batch], counters: counters, endPlan: parquet.plan,
+                isEnd: false, error: nil, encoding: .parquet, bytesRead: bytes.count, textBytes: bytes.count)
+            gate.wait()
+            store.put(position: position, chunk: chunkIndex, result: chunk, text: [], startPlan: startPlan, gate: gate)
+            chunkIndex += 1
         }
     }
 
