@@ -127,6 +127,40 @@ import Testing
         #expect(error?.isNotFound == true)
     }
 
+    /// AWS says the session expired: the cached credentials are dropped, fetched again once, and
+    /// the request repeated with them.
+    @Test func expiredTokenRenewsCredentialsOnce() async throws {
+        let server = try LocalHTTPServer { request in
+            request.headers["x-amz-security-token"] == "token-1"
+                ? .init(status: 400, body: "<Error><Code>ExpiredToken</Code><Message>expired</Message></Error>")
+                : .init(status: 200, body: "ok")
+        }
+        defer { server.stop() }
+        let fetches = Atomic<Int>(0)
+        let provider = AWSCredentialsCache(
+            SequenceProvider { number in
+                AWSCredentials(
+                    accessKeyID: "AKID\(number)", secretAccessKey: "s", sessionToken: "token-\(number)",
+                    expiration: Date().addingTimeInterval(3600))
+            } counter: { fetches.add(1, ordering: .relaxed).newValue })
+        let client = try AWSClient(
+            configuration: .init(
+                region: "us-east-1", endpointURL: server.url, credentialsProvider: provider,
+                retryPolicy: AWSRetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5)),
+                environment: try TestAWS.isolatedEnvironment()))
+        defer { Task { try await client.shutdown() } }
+        #expect(try await client.getObject(bucket: "b", key: "k").bytes == Array("ok".utf8))
+        #expect(fetches.load(ordering: .relaxed) == 2)
+        #expect(server.requests.map { $0.headers["x-amz-security-token"] } == ["token-1", "token-2"])
+    }
+
+    struct SequenceProvider: AWSCredentialsProvider {
+        let make: @Sendable (Int) -> AWSCredentials
+        let counter: @Sendable () -> Int
+        var name: String { "sequence" }
+        func credentials() async throws -> AWSCredentials { make(counter()) }
+    }
+
     @Test func backoffIsBoundedAndJittered() {
         let policy = AWSRetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
         for attempt in 2...10 {

@@ -65,6 +65,29 @@ import Testing
         #expect(after.objects.map(\.key) == ["logs/2026/11/29/c", "logs/2026/12/01/d"])
     }
 
+    /// A presigned URL downloads the object with no credentials (checked with the AWS CLI's
+    /// Python runtime, a client FlowLens did not write).
+    @Test func presignedGetObjectURL() async throws {
+        let client = try TestAWS.client()
+        defer { Task { try await client.shutdown() } }
+        let bucket = TestAWS.uniqueName("flowaws")
+        try await client.createBucket(bucket: bucket)
+        try await client.putObject(bucket: bucket, key: "dir/presigned ü.txt", bytes: Array("shared".utf8))
+        let url = try await client.presignedGetObjectURL(bucket: bucket, key: "dir/presigned ü.txt", expires: 300)
+        #expect(url.contains("X-Amz-Signature="))
+        #expect(url.contains("X-Amz-Expires=300"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", url]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: data, as: UTF8.self) == "shared")
+    }
+
     /// A bucket name with dots works (path-style addressing).
     @Test func dottedBucketName() async throws {
         let client = try TestAWS.client()

@@ -65,6 +65,7 @@ final class AWSTransport: Sendable {
     ) async throws -> AWSResponse {
         let policy = retryPolicy ?? self.retryPolicy
         var attempt = 1
+        var renewedCredentials = false
         while true {
             var delivered = false
             do {
@@ -90,6 +91,17 @@ final class AWSTransport: Sendable {
                 let failure = AWSErrorParser.error(
                     for: AWSResponse(statusCode: status, headers: headers, body: body), request: request,
                     reason: answer.status.reasonPhrase, attempts: attempt)
+                // Temporary credentials AWS calls expired (clock skew, a revoked session): fetch
+                // new ones once and try again.
+                if !renewedCredentials && attempt < policy.maxAttempts
+                    && Self.expiredCredentialsCodes.contains(failure.code.rawValue),
+                    let cache = credentials as? AWSCredentialsCache
+                {
+                    renewedCredentials = true
+                    await cache.invalidate()
+                    attempt += 1
+                    continue
+                }
                 if attempt < policy.maxAttempts && policy.isRetryable(statusCode: status, errorCode: failure.code.rawValue)
                 {
                     attempt += 1
@@ -150,6 +162,11 @@ final class AWSTransport: Sendable {
         }
         return httpRequest
     }
+
+    /// Error codes meaning the signing credentials have expired.
+    static let expiredCredentialsCodes: Set<String> = [
+        "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired",
+    ]
 
     /// A transport error in a line, without the request (which may carry a token).
     static func describe(_ error: any Error) -> String {

@@ -3,9 +3,11 @@ public import Foundation
 /// One set of AWS credentials: an access key pair, and for temporary credentials a session token
 /// and the time they stop working.
 ///
-/// `description` and `debugDescription` never print the secret key or the session token, so a
-/// value can be logged or put in an error message safely.
-public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// `description`, `debugDescription` and the reflection mirror never show the secret key or the
+/// session token, so a value can be logged, dumped or put in an error message safely.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public var accessKeyID: String
     public var secretAccessKey: String
     public var sessionToken: String?
@@ -27,4 +29,9 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     }
 
     public var debugDescription: String { description }
+
+    /// `dump()` and debuggers see the key id and expiry only.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyID": accessKeyID, "expiration": expiration as Any], displayStyle: .struct)
+    }
 }

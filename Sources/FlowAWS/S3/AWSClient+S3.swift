@@ -95,3 +95,22 @@ extension AWSClient {
         return tag
     }
 }
+
+extension AWSClient {
+    /// A presigned GET URL for an object: anyone holding it can download the object until it
+    /// expires, without credentials of their own.
+    ///
+    /// - Parameter expires: seconds the URL stays valid, 1 to 604800 (7 days; temporary
+    ///   credentials may end it sooner).
+    public func presignedGetObjectURL(bucket: String, key: String, expires: Int = 3600) async throws -> String {
+        let request = try s3Request("GetObject", bucket: bucket, key: key)
+        let signer = SigV4Signer(
+            credentials: try await credentialsProvider.credentials(), region: region, service: "s3",
+            options: AWSService.s3.signingOptions)
+        let unsigned = SigV4Request(
+            method: "GET", path: request.endpoint.basePath + request.path,
+            headers: [.init("Host", request.endpoint.hostHeader)], payload: .unsigned)
+        let signed = signer.presign(unsigned, date: Date(), expires: min(max(expires, 1), 604_800))
+        return request.endpoint.origin + signed.path + "?" + signed.encodedQuery
+    }
+}
