@@ -9,7 +9,10 @@ import Testing
         let credentials = AWSCredentials(
             accessKeyID: "AKIDEXAMPLE", secretAccessKey: "SECRETKEY", sessionToken: "SESSIONTOKEN",
             expiration: Date(timeIntervalSince1970: 0))
-        for text in ["\(credentials)", String(reflecting: credentials), "\(SigV4Signer(credentials: credentials, region: "r", service: "s"))"] {
+        for text in [
+            "\(credentials)", String(reflecting: credentials),
+            "\(SigV4Signer(credentials: credentials, region: "r", service: "s"))",
+        ] {
             #expect(text.contains("AKIDEXAMPLE"))
             #expect(!text.contains("SECRETKEY"))
             #expect(!text.contains("SESSIONTOKEN"))
@@ -76,18 +79,22 @@ import Testing
     /// `~/.aws/credentials` and `~/.aws/config` under the (injected) home directory.
     @Test func profileFromHomeDirectory() async throws {
         let home = try TestAWS.temporaryDirectory()
-        try write("[work]\naws_access_key_id = WORKKEY\naws_secret_access_key = worksecret\naws_session_token = wt\n",
+        try write(
+            "[work]\naws_access_key_id = WORKKEY\naws_secret_access_key = worksecret\naws_session_token = wt\n",
             to: home.appendingPathComponent(".aws/credentials"))
-        try write("[profile cfg]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfgsecret\n",
+        try write(
+            "[profile cfg]\naws_access_key_id = CFGKEY\naws_secret_access_key = cfgsecret\n",
             to: home.appendingPathComponent(".aws/config"))
         let environment = AWSEnvironment(variables: ["AWS_PROFILE": "work"], homeDirectory: home.path)
         let client = try AWSClient(configuration: .init(region: "us-east-1", environment: environment))
         defer { Task { try await client.shutdown() } }
         #expect(client.profile == "work")
         let credentials = try await client.resolveCredentials()
-        #expect(credentials == AWSCredentials(accessKeyID: "WORKKEY", secretAccessKey: "worksecret", sessionToken: "wt"))
+        #expect(
+            credentials == AWSCredentials(accessKeyID: "WORKKEY", secretAccessKey: "worksecret", sessionToken: "wt"))
 
-        let fromConfig = try AWSClient(configuration: .init(region: "us-east-1", profile: "cfg", environment: environment))
+        let fromConfig = try AWSClient(
+            configuration: .init(region: "us-east-1", profile: "cfg", environment: environment))
         defer { Task { try await fromConfig.shutdown() } }
         #expect(try await fromConfig.resolveCredentials().accessKeyID == "CFGKEY")
     }
@@ -95,7 +102,8 @@ import Testing
     /// Environment variables come first, unless a profile is named with `--profile`.
     @Test func environmentBeforeProfileUnlessProfileIsExplicit() async throws {
         let home = try TestAWS.temporaryDirectory()
-        try write("[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n[p]\naws_access_key_id = PKEY\naws_secret_access_key = psecret\n",
+        try write(
+            "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n[p]\naws_access_key_id = PKEY\naws_secret_access_key = psecret\n",
             to: home.appendingPathComponent(".aws/credentials"))
         let variables = ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_PROFILE": "p"]
         let environment = AWSEnvironment(variables: variables, homeDirectory: home.path)
@@ -134,12 +142,15 @@ import Testing
     /// other credentials), and says why.
     @Test func brokenRoleProfileIsReported() throws {
         let home = try TestAWS.temporaryDirectory()
-        try write("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\n", to: home.appendingPathComponent(".aws/config"))
+        try write(
+            "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\n", to: home.appendingPathComponent(".aws/config")
+        )
         let environment = AWSEnvironment(variables: [:], homeDirectory: home.path)
         let error = #expect(throws: AWSConfigurationError.self) {
             _ = try AWSClient(configuration: .init(region: "us-east-1", profile: "r", environment: environment))
         }
-        #expect(error?.message.contains("neither source_profile, credential_source nor web_identity_token_file") == true)
+        #expect(
+            error?.message.contains("neither source_profile, credential_source nor web_identity_token_file") == true)
     }
 
     @Test func sourceProfileCycleIsRefused() throws {

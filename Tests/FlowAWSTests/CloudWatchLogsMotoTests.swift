@@ -15,11 +15,16 @@ import Testing
         // Recent times: CloudWatch Logs (and moto) drop events older than 14 days.
         let base = (Int64(Date().timeIntervalSince1970) - 3600) * 1000
         let events = (0..<7).map { index in
-            ["timestamp": base + Int64(index) * 1000, "message": "2 123456789012 eni-0123 10.0.0.\(index) 10.0.1.1 443 \(40000 + index) 6 1 40 1764380000 1764380060 ACCEPT OK"] as [String: Any]
+            [
+                "timestamp": base + Int64(index) * 1000,
+                "message":
+                    "2 123456789012 eni-0123 10.0.0.\(index) 10.0.1.1 443 \(40000 + index) 6 1 40 1764380000 1764380060 ACCEPT OK",
+            ] as [String: Any]
         }
         let eventsJSON = String(decoding: try JSONSerialization.data(withJSONObject: events), as: UTF8.self)
         try TestAWS.cli([
-            "logs", "put-log-events", "--log-group-name", group, "--log-stream-name", stream, "--log-events", eventsJSON,
+            "logs", "put-log-events", "--log-group-name", group, "--log-stream-name", stream, "--log-events",
+            eventsJSON,
         ])
 
         var received: [LogEvent] = []
@@ -64,6 +69,8 @@ import Testing
         let group = TestAWS.uniqueName("/flowaws/missing")
         let error = await #expect(throws: AWSError.self) { try await client.filterLogEvents(logGroupName: group) }
         #expect(error?.code == .resourceNotFound)
-        #expect(error?.description.hasPrefix("ResourceNotFoundException: logs:FilterLogEvents on log group \(group) failed (HTTP 400)") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "ResourceNotFoundException: logs:FilterLogEvents on log group \(group) failed (HTTP 400)") == true)
     }
 }

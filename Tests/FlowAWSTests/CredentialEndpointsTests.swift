@@ -58,10 +58,11 @@ import Testing
         #expect(credentials.secretAccessKey == "imds-secret")
         #expect(credentials.sessionToken == "imds-token")
         #expect(credentials.expiration == Date(timeIntervalSince1970: 1_893_456_000))
-        #expect(server.requests.map { "\($0.method) \($0.target)" } == [
-            "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
-            "GET /latest/meta-data/iam/security-credentials/flow-reader-role",
-        ])
+        #expect(
+            server.requests.map { "\($0.method) \($0.target)" } == [
+                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/flow-reader-role",
+            ])
         // Cached: a second call makes no request.
         _ = try await client.resolveCredentials()
         #expect(server.requests.count == 3)
@@ -93,7 +94,8 @@ import Testing
 
     @Test func containerFullURIWithAuthorizationToken() async throws {
         let server = try LocalHTTPServer { request in
-            guard request.target == "/v2/credentials/abc?x=1", request.headers["authorization"] == "Bearer container-auth"
+            guard request.target == "/v2/credentials/abc?x=1",
+                request.headers["authorization"] == "Bearer container-auth"
             else { return .init(status: 403, body: "{\"message\":\"no\"}") }
             return .init(status: 200, body: Self.document)
         }
@@ -115,7 +117,8 @@ import Testing
         let tokenFile = directory.appendingPathComponent("token")
         try Data("from-file\n".utf8).write(to: tokenFile)
         let server = try LocalHTTPServer { request in
-            request.headers["authorization"] == "from-file" ? .init(status: 200, body: Self.document) : .init(status: 403)
+            request.headers["authorization"] == "from-file"
+                ? .init(status: 200, body: Self.document) : .init(status: 403)
         }
         defer { server.stop() }
         let environment = try TestAWS.isolatedEnvironment([

@@ -11,7 +11,8 @@ import Testing
         let vpc = try TestAWS.json(TestAWS.cli(["ec2", "create-vpc", "--cidr-block", "10.42.0.0/16"]))
         let vpcID = try #require((vpc["Vpc"] as? [String: Any])?["VpcId"] as? String)
         let group = TestAWS.uniqueName("/flowaws/flowlogs")
-        let format = "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${log-status}"
+        let format =
+            "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${log-status}"
         try TestAWS.cli([
             "ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", vpcID, "--traffic-type", "ALL",
             "--log-group-name", group, "--deliver-logs-permission-arn", "arn:aws:iam::123456789012:role/x",

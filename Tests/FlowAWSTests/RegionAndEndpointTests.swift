@@ -28,7 +28,8 @@ import Testing
 
     @Test func endpointOrder() throws {
         func endpoint(
-            _ service: AWSService, explicit: String? = nil, _ variables: [String: String], profile: [String: String] = [:]
+            _ service: AWSService, explicit: String? = nil, _ variables: [String: String],
+            profile: [String: String] = [:]
         ) throws -> String {
             try AWSEndpointResolver(
                 region: "eu-west-1", explicitURL: explicit,

@@ -56,13 +56,15 @@ import Testing
             }
             return .init(
                 status: 200,
-                body: #"{"events":[{"timestamp":5,"ingestionTime":6,"message":"m","logStreamName":"s","eventId":"e"}]}"#)
+                body: #"{"events":[{"timestamp":5,"ingestionTime":6,"message":"m","logStreamName":"s","eventId":"e"}]}"#
+            )
         }
         defer { server.stop() }
         let client = try Self.client(server)
         defer { Task { try await client.shutdown() } }
         let page = try await client.filterLogEvents(logGroupName: "g")
-        #expect(page.events == [LogEvent(timestamp: 5, ingestionTime: 6, message: "m", logStreamName: "s", eventID: "e")])
+        #expect(
+            page.events == [LogEvent(timestamp: 5, ingestionTime: 6, message: "m", logStreamName: "s", eventID: "e")])
         #expect(page.nextToken == nil)
         #expect(server.requests.count == 2)
     }
@@ -101,7 +103,9 @@ import Testing
         let text = error?.description ?? ""
         #expect(text == "AccessDenied: s3:ListObjectsV2 on s3://bucket/prefix denied (HTTP 403): Access Denied")
         #expect(error?.isAccessDenied == true)
-        for secretText in [Self.secret, Self.token, "StringToSign", "Signature="] { #expect(!text.contains(secretText)) }
+        for secretText in [Self.secret, Self.token, "StringToSign", "Signature="] {
+            #expect(!text.contains(secretText))
+        }
     }
 
     /// Refused connections are retried, then reported as such.
@@ -113,7 +117,8 @@ import Testing
         let error = await #expect(throws: AWSError.self) { try await client.getObject(bucket: "b", key: "k") }
         #expect(error?.code == .connectionFailed)
         #expect(error?.attempts == 2)
-        #expect(error?.description.hasPrefix("ConnectionFailed: s3:GetObject on s3://b/k failed: \(server.url)") == true)
+        #expect(
+            error?.description.hasPrefix("ConnectionFailed: s3:GetObject on s3://b/k failed: \(server.url)") == true)
     }
 
     /// A body-less error (HEAD-like) still gets a useful code from its status.
@@ -142,7 +147,9 @@ import Testing
                 AWSCredentials(
                     accessKeyID: "AKID\(number)", secretAccessKey: "s", sessionToken: "token-\(number)",
                     expiration: Date().addingTimeInterval(3600))
-            } counter: { fetches.add(1, ordering: .relaxed).newValue })
+            } counter: {
+                fetches.add(1, ordering: .relaxed).newValue
+            })
         let client = try AWSClient(
             configuration: .init(
                 region: "us-east-1", endpointURL: server.url, credentialsProvider: provider,

@@ -78,7 +78,10 @@ import Testing
         #expect(url.contains("X-Amz-Expires=300"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", url]
+        process.arguments = [
+            "python3", "-c",
+            "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", url,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -151,7 +154,9 @@ import Testing
             try await client.listObjectsV2(bucket: bucket, prefix: "AWSLogs/")
         }
         #expect(noBucket?.code == .noSuchBucket)
-        #expect(noBucket?.description.hasPrefix("NoSuchBucket: s3:ListObjectsV2 on s3://\(bucket)/AWSLogs/ failed (HTTP 404): ") == true)
+        #expect(
+            noBucket?.description.hasPrefix(
+                "NoSuchBucket: s3:ListObjectsV2 on s3://\(bucket)/AWSLogs/ failed (HTTP 404): ") == true)
 
         try await client.createBucket(bucket: bucket)
         let noKey = await #expect(throws: AWSError.self) { try await client.getObject(bucket: bucket, key: "nope.gz") }

@@ -99,7 +99,8 @@ import Testing
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw TestAWS.CLIFailure(description: "\(arguments.prefix(6).joined(separator: " ")) exited \(process.terminationStatus)")
+                throw TestAWS.CLIFailure(
+                    description: "\(arguments.prefix(6).joined(separator: " ")) exited \(process.terminationStatus)")
             }
             return String(decoding: data, as: UTF8.self)
         }
@@ -151,7 +152,9 @@ import Testing
             try await client.listObjectsV2(bucket: "any-bucket", prefix: "p/")
         }
         #expect(error?.code.rawValue == "SignatureDoesNotMatch")
-        #expect(error?.description.hasPrefix("SignatureDoesNotMatch: s3:ListObjectsV2 on s3://any-bucket/p/ denied (HTTP 403)") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "SignatureDoesNotMatch: s3:ListObjectsV2 on s3://any-bucket/p/ denied (HTTP 403)") == true)
         #expect(error?.description.contains("wrong-secret-do-not-print") == false)
     }
 }

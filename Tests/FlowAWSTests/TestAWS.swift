@@ -56,7 +56,8 @@ enum TestAWS {
     static func cli(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws", "--endpoint-url", try endpoint(), "--region", region, "--output", "json"] + arguments
+        process.arguments =
+            ["aws", "--endpoint-url", try endpoint(), "--region", region, "--output", "json"] + arguments
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
         environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey

@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func readsErrorShapes() throws {
-        let ec2 = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors><RequestID>r1</RequestID></Response>"
+        let ec2 =
+            "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors><RequestID>r1</RequestID></Response>"
         let root = try XMLElement.parse(Array(ec2.utf8))
         #expect(root.first(named: "Error")?.value("Code") == "UnauthorizedOperation")
         #expect(root.value("RequestID") == "r1")

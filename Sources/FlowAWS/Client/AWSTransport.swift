@@ -102,7 +102,8 @@ final class AWSTransport: Sendable {
                     attempt += 1
                     continue
                 }
-                if attempt < policy.maxAttempts && policy.isRetryable(statusCode: status, errorCode: failure.code.rawValue)
+                if attempt < policy.maxAttempts
+                    && policy.isRetryable(statusCode: status, errorCode: failure.code.rawValue)
                 {
                     attempt += 1
                     try await Task.sleep(for: policy.delay(beforeAttempt: attempt))
@@ -152,7 +153,8 @@ final class AWSTransport: Sendable {
             signable = signer.signHeaders(signable, date: Date())
         }
         let query = signable.encodedQuery
-        var httpRequest = HTTPClientRequest(url: request.endpoint.origin + signable.path + (query.isEmpty ? "" : "?" + query))
+        var httpRequest = HTTPClientRequest(
+            url: request.endpoint.origin + signable.path + (query.isEmpty ? "" : "?" + query))
         httpRequest.method = HTTPMethod(rawValue: request.method)
         for header in signable.headers {
             httpRequest.headers.add(name: header.name, value: header.value)

@@ -35,7 +35,8 @@ extension AWSClient {
 
     /// Creates a log group (fixtures and tests).
     public func createLogGroup(logGroupName: String) async throws {
-        let _: EmptyAnswer = try await logsCall("CreateLogGroup", ["logGroupName": logGroupName], logGroup: logGroupName)
+        let _: EmptyAnswer = try await logsCall(
+            "CreateLogGroup", ["logGroupName": logGroupName], logGroup: logGroupName)
     }
 
     /// Creates a log stream in a log group (fixtures and tests).

@@ -18,11 +18,13 @@ public struct AWSCredentialsChain: AWSCredentialsProvider {
             do {
                 return try await provider.credentials()
             } catch let error as AWSCredentialsError {
-                attempts += error.attempts.isEmpty
+                attempts +=
+                    error.attempts.isEmpty
                     ? [.init(provider: provider.name, reason: error.message)] : error.attempts
                 if !error.isNotConfigured {
                     throw AWSCredentialsError(
-                        message: "AWS credentials from \(provider.name) failed: \(error.attempts.last?.reason ?? error.message)",
+                        message:
+                            "AWS credentials from \(provider.name) failed: \(error.attempts.last?.reason ?? error.message)",
                         attempts: attempts)
                 }
             } catch {

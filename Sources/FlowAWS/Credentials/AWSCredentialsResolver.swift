@@ -40,7 +40,8 @@ struct AWSCredentialsResolver {
             providers.append(
                 WebIdentityCredentialsProvider(
                     tokenFile: tokenFile, roleARN: roleARN,
-                    sessionName: environment["AWS_ROLE_SESSION_NAME"] ?? AssumeRoleCredentialsProvider.defaultSessionName(),
+                    sessionName: environment["AWS_ROLE_SESSION_NAME"]
+                        ?? AssumeRoleCredentialsProvider.defaultSessionName(),
                     sts: sts, origin: "AWS_WEB_IDENTITY_TOKEN_FILE"))
         }
         providers.append(
@@ -72,7 +73,8 @@ struct AWSCredentialsResolver {
         if let sourceProfile = settings["source_profile"], !sourceProfile.isEmpty {
             if visited.contains(sourceProfile) {
                 throw AWSConfigurationError(
-                    "Profiles form a source_profile cycle: \((visited + [profile, sourceProfile]).joined(separator: " -> "))")
+                    "Profiles form a source_profile cycle: \((visited + [profile, sourceProfile]).joined(separator: " -> "))"
+                )
             }
             // A profile that names itself as source uses its own keys (the CLI allows this).
             source =

@@ -17,7 +17,8 @@ public struct AWSEnvironment: Sendable, Hashable {
     public static var process: AWSEnvironment {
         let variables = ProcessInfo.processInfo.environment
         return AWSEnvironment(
-            variables: variables, homeDirectory: variables["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path)
+            variables: variables,
+            homeDirectory: variables["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path)
     }
 
     /// The variable's value, or nil when unset or empty (the AWS CLI treats both alike).

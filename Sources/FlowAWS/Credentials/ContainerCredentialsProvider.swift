@@ -14,7 +14,9 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
     var name: String { "container credentials endpoint" }
 
     static let relativeBase = "http://169.254.170.2"
-    static let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost", "[::1]"]
+    static let allowedHTTPHosts: Set<String> = [
+        "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost", "[::1]",
+    ]
 
     func credentials() async throws -> AWSCredentials {
         let url: String
@@ -57,7 +59,8 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
             path: path, queryItems: query, headers: headers, isSigned: false, errorFormat: .json)
         do {
             let response = try await transport.send(
-                request, region: "", credentials: nil, timeout: .seconds(2), retryPolicy: AWSRetryPolicy(maxAttempts: 3))
+                request, region: "", credentials: nil, timeout: .seconds(2), retryPolicy: AWSRetryPolicy(maxAttempts: 3)
+            )
             return try CredentialsDocument.parse(response.body, provider: name)
         } catch let error as AWSCredentialsError {
             throw error

@@ -30,7 +30,9 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
             "GetToken", endpoint: endpoint, method: "PUT", path: "/latest/api/token",
             headers: [.init("x-aws-ec2-metadata-token-ttl-seconds", Self.tokenTTLSeconds)])
         let tokenHeader = SigV4Request.Header("x-aws-ec2-metadata-token", String(decoding: token, as: UTF8.self))
-        let roles = String(decoding: try await call("GetRoleName", endpoint: endpoint, path: Self.rolesPath, headers: [tokenHeader]), as: UTF8.self)
+        let roles = String(
+            decoding: try await call("GetRoleName", endpoint: endpoint, path: Self.rolesPath, headers: [tokenHeader]),
+            as: UTF8.self)
         guard let role = roles.split(whereSeparator: \.isNewline).first.map(String.init), !role.isEmpty else {
             throw AWSCredentialsError.notConfigured(name, "the instance has no IAM role attached")
         }
@@ -49,7 +51,8 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
             path: path, headers: headers, isSigned: false, errorFormat: .json)
         do {
             let response = try await transport.send(
-                request, region: "", credentials: nil, timeout: .seconds(1), retryPolicy: AWSRetryPolicy(maxAttempts: 1))
+                request, region: "", credentials: nil, timeout: .seconds(1), retryPolicy: AWSRetryPolicy(maxAttempts: 1)
+            )
             return response.body
         } catch let error as AWSError where error.code == .connectionFailed {
             throw AWSCredentialsError.notConfigured(name, "no instance metadata service at \(endpoint.origin)")

@@ -17,7 +17,8 @@ struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     func credentials() async throws -> AWSCredentials {
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
             throw AWSCredentialsError.failed(name, "cannot read the token file \(tokenFile)")
         }

@@ -16,7 +16,8 @@ extension AWSClient {
                 resource: logGroupName.map { "flow logs of log group \($0)" } ?? "flow logs",
                 endpoint: try endpoint(.ec2), method: "POST", path: "/",
                 headers: [.init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                body: QueryProtocol.formBody(action: "DescribeFlowLogs", version: Self.ec2APIVersion, parameters: parameters))
+                body: QueryProtocol.formBody(
+                    action: "DescribeFlowLogs", version: Self.ec2APIVersion, parameters: parameters))
             let response = try await send(request)
             let root = try QueryProtocol.result(of: "DescribeFlowLogs", in: response, request: request)
             for item in root.child("flowLogSet")?.children("item") ?? [] {
@@ -25,7 +26,8 @@ extension AWSClient {
                         flowLogID: item.value("flowLogId") ?? "", logFormat: item.value("logFormat") ?? "",
                         logGroupName: item.value("logGroupName"), logDestination: item.value("logDestination"),
                         logDestinationType: item.value("logDestinationType"),
-                        fileFormat: item.value("destinationOptions", "fileFormat"), resourceID: item.value("resourceId")))
+                        fileFormat: item.value("destinationOptions", "fileFormat"), resourceID: item.value("resourceId")
+                    ))
             }
             nextToken = root.value("nextToken").flatMap { $0.isEmpty ? nil : $0 }
         } while nextToken != nil

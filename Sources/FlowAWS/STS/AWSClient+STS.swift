@@ -15,7 +15,9 @@ extension AWSClient {
     public func assumeRoleWithWebIdentity(
         roleARN: String, sessionName: String, webIdentityToken: String, durationSeconds: Int? = nil
     ) async throws -> AWSCredentials {
-        var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken)]
+        var parameters = [
+            ("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken),
+        ]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         let result = try await sts.call(
             "AssumeRoleWithWebIdentity", parameters: parameters, credentials: nil, resource: roleARN)

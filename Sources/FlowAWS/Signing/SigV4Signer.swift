@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// Signs requests with AWS Signature Version 4, in an `Authorization` header or as a presigned URL.
 ///
@@ -179,7 +179,10 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     /// Names and values encoded, sorted by name then value (byte order of the encoded text).
     static func canonicalQuery(_ items: [SigV4Request.QueryItem]) -> String {
         items.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
-            .sorted { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            .sorted {
+                $0.0 == $1.0
+                    ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+            }
             .map { $0.0 + "=" + $0.1 }
             .joined(separator: "&")
     }

@@ -84,14 +84,22 @@ extension XMLElement {
             }
             appendText(textStart..<index)
             if bytes[index...].starts(with: Array("<!--".utf8)) {
-                guard let end = find("-->", from: index + 4) else { throw ParseError(description: "unterminated comment") }
+                guard let end = find("-->", from: index + 4) else {
+                    throw ParseError(description: "unterminated comment")
+                }
                 index = end + 3
             } else if bytes[index...].starts(with: Array("<![CDATA[".utf8)) {
-                guard let end = find("]]>", from: index + 9) else { throw ParseError(description: "unterminated CDATA") }
+                guard let end = find("]]>", from: index + 9) else {
+                    throw ParseError(description: "unterminated CDATA")
+                }
                 stack[stack.count - 1].text += String(decoding: bytes[(index + 9)..<end], as: UTF8.self)
                 index = end + 3
-            } else if index + 1 < bytes.count && (bytes[index + 1] == UInt8(ascii: "?") || bytes[index + 1] == UInt8(ascii: "!")) {
-                guard let end = find(">", from: index + 2) else { throw ParseError(description: "unterminated declaration") }
+            } else if index + 1 < bytes.count
+                && (bytes[index + 1] == UInt8(ascii: "?") || bytes[index + 1] == UInt8(ascii: "!"))
+            {
+                guard let end = find(">", from: index + 2) else {
+                    throw ParseError(description: "unterminated declaration")
+                }
                 index = end + 1
             } else {
                 guard let end = find(">", from: index + 1) else { throw ParseError(description: "unterminated tag") }
@@ -112,7 +120,9 @@ extension XMLElement {
             textStart = index
         }
         while stack.count > 1 { closeTop() }
-        guard let root = stack[0].children.first else { throw ParseError(description: "no XML element in the document") }
+        guard let root = stack[0].children.first else {
+            throw ParseError(description: "no XML element in the document")
+        }
         return root
     }
 
