@@ -67,6 +67,30 @@ import Testing
         #expect(identity.arn.contains("assumed-role/flow-reader/flowaws-profile"))
     }
 
+    /// A profile with `role_arn` + `web_identity_token_file`, and one with `role_arn` +
+    /// `credential_source = Environment`.
+    @Test func profileWebIdentityAndCredentialSource() async throws {
+        let home = try TestAWS.temporaryDirectory()
+        try Data("oidc-token\n".utf8).write(to: home.appendingPathComponent("token"))
+        try write(
+            "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/profile-web\n"
+                + "web_identity_token_file = ~/token\nrole_session_name = pw\n"
+                + "[profile from-env]\nrole_arn = arn:aws:iam::123456789012:role/from-env\n"
+                + "credential_source = Environment\nrole_session_name = fe\n",
+            to: home.appendingPathComponent(".aws/config"))
+        let environment = AWSEnvironment(
+            variables: [
+                "AWS_ENDPOINT_URL": try TestAWS.endpoint(), "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "AKIAENVSOURCE000001", "AWS_SECRET_ACCESS_KEY": "env-source-secret",
+            ], homeDirectory: home.path)
+        let web = try AWSClient(configuration: .init(profile: "web", environment: environment))
+        defer { Task { try await web.shutdown() } }
+        #expect(try await web.getCallerIdentity().arn.contains("profile-web"))
+        let fromEnvironment = try AWSClient(configuration: .init(profile: "from-env", environment: environment))
+        defer { Task { try await fromEnvironment.shutdown() } }
+        #expect(try await fromEnvironment.getCallerIdentity().arn.contains("assumed-role/from-env/fe"))
+    }
+
     /// `--role-arn`: the chain's credentials (here the environment's) assume the given role.
     @Test func explicitRoleARN() async throws {
         let environment = try TestAWS.isolatedEnvironment([
