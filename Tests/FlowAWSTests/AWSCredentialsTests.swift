@@ -19,6 +19,21 @@ import Testing
         }
     }
 
+    /// The environment (held by the client's configuration and endpoint resolver) prints and
+    /// dumps variable names, never values.
+    @Test func environmentDescriptionHidesValues() {
+        let environment = AWSEnvironment(
+            variables: ["AWS_SECRET_ACCESS_KEY": "SECRETVALUE", "AWS_SESSION_TOKEN": "TOKENVALUE"], homeDirectory: "/h")
+        let resolver = AWSEndpointResolver(region: "us-east-1", environment: environment)
+        var dumped = ""
+        dump(resolver, to: &dumped)
+        for text in ["\(environment)", String(reflecting: environment), "\(resolver)", dumped] {
+            #expect(text.contains("AWS_SECRET_ACCESS_KEY"))
+            #expect(!text.contains("SECRETVALUE"))
+            #expect(!text.contains("TOKENVALUE"))
+        }
+    }
+
     @Test func environmentVariables() async throws {
         let environment = try TestAWS.isolatedEnvironment([
             "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET", "AWS_SESSION_TOKEN": "TOKEN",

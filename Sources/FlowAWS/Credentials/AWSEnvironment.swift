@@ -4,7 +4,12 @@ import Foundation
 ///
 /// Injected rather than read from `ProcessInfo` deep inside, so that tests can run in parallel,
 /// each with its own variables and temporary `~/.aws` files.
-public struct AWSEnvironment: Sendable, Hashable {
+///
+/// Printing or dumping it shows variable names only: the values include secrets
+/// (`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CONTAINER_AUTHORIZATION_TOKEN`).
+public struct AWSEnvironment: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public var variables: [String: String]
     public var homeDirectory: String
 
@@ -25,6 +30,18 @@ public struct AWSEnvironment: Sendable, Hashable {
     public subscript(_ name: String) -> String? {
         guard let value = variables[name], !value.isEmpty else { return nil }
         return value
+    }
+
+    public var description: String {
+        "AWSEnvironment(home: \(homeDirectory), variables: \(variables.keys.sorted().joined(separator: ", ")))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self, children: ["homeDirectory": homeDirectory, "variableNames": variables.keys.sorted()],
+            displayStyle: .struct)
     }
 
     /// `AWS_SHARED_CREDENTIALS_FILE`, or `~/.aws/credentials`.
