@@ -9,7 +9,10 @@ import FlowExpression
 /// whose median absolute deviation is small relative to their median.
 final class BeaconingDetector {
     private let rule: CompiledRule
-    private var keys: [WindowKey: Track] = [:]
+    /// Tracks by (initiator, responder, port); every outbound request touches one, so the lookup
+    /// is a flat index, not a dictionary.
+    private var keys = KeyIndex()
+    private var tracks: [Track] = []
     private let minEvents: Int
     private let minSpan: Int64
     private let maxJitter: Double
@@ -44,18 +47,14 @@ final class BeaconingDetector {
         maxEvents = Int(rule.parameter("max_events", default: 512))
     }
 
-    var stateSize: Int { keys.values.reduce(0) { $0 + 1 + $1.connections.count } }
+    var stateSize: Int { tracks.reduce(0) { $0 + 1 + $1.connections.count } }
 
-    func observe(_ record: FlowRecord, _ facts: RecordFacts) {
+    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts) {
         guard !facts.isResponse else { return }
         let key = WindowKey(a: facts.initiator, b: facts.responder, c: WindowKey.number(UInt64(facts.servicePort)))
-        let track: Track
-        if let existing = keys[key] {
-            track = existing
-        } else {
-            track = Track(initiator: facts.initiator, responder: facts.responder, port: facts.servicePort)
-            keys[key] = track
-        }
+        let (slot, inserted) = keys.insert(key)
+        if inserted { tracks.append(Track(initiator: facts.initiator, responder: facts.responder, port: facts.servicePort)) }
+        let track = tracks[slot]
         track.bytes &+= record.bytes
         track.packets &+= record.packets
         if track.interface == .empty { track.interface = record.interfaceID }
@@ -73,15 +72,15 @@ final class BeaconingDetector {
     /// Judges and drops keys idle past the watermark by more than the longest interval.
     func expire(before watermark: Int64, _ book: inout AlertBook) {
         let horizon = watermark - Int64(maxInterval) * 2
-        for (key, track) in keys where track.last < horizon {
-            evaluate(track, &book)
-            keys[key] = nil
-        }
+        for track in tracks where track.last < horizon { evaluate(track, &book) }
+        let kept = keys.compact { tracks[$0].last >= horizon }
+        if kept.count != tracks.count { tracks = kept.map { tracks[$0] } }
     }
 
     func evaluateAll(_ book: inout AlertBook) {
-        for track in keys.values { evaluate(track, &book) }
+        for track in tracks { evaluate(track, &book) }
         keys.removeAll()
+        tracks.removeAll()
     }
 
     private func evaluate(_ track: Track, _ book: inout AlertBook) {

@@ -10,20 +10,56 @@ import FlowExpression
 /// nightly-all-day backup, has a high baseline and stays quiet.
 final class ExfiltrationDetector {
     private let rule: CompiledRule
-    private var hosts: [IPAddress: Host] = [:]
+    /// Hosts by initiator address; the detector sees every outbound request, so the lookup is
+    /// a flat index, not a dictionary.
+    private var hostIndex = KeyIndex()
+    private var hosts: [Host] = []
     private let floor: Double
     private let ratio: Double
     private let minHistory: Int
     private let coldFactor: Double
 
+    /// Most destinations a host's evidence tracks: enough for the top five of any real host.
+    static let maxDestinations = 256
+
     final class Host {
-        var hours: [Int64: UInt64] = [:]
-        var packets: [Int64: UInt64] = [:]
+        let address: IPAddress
+        /// Hours not judged yet, with the bytes and packets sent in each: one or two at a time,
+        /// so a linear search beats any table.
+        var openHours: [Int64] = []
+        var openBytes: [UInt64] = []
+        var openPackets: [UInt64] = []
         var closed: [UInt64] = []
         var firstHour: Int64
-        var destinations: [IPAddress: UInt64] = [:]
+        var destinationIndex = KeyIndex(capacity: 8)
+        var destinationBytes: [UInt64] = []
         var interface: Symbol = .empty
-        init(firstHour: Int64) { self.firstHour = firstHour }
+
+        init(address: IPAddress, firstHour: Int64) {
+            self.address = address
+            self.firstHour = firstHour
+        }
+
+        func add(hour: Int64, bytes: UInt64, packets: UInt64) {
+            for position in openHours.indices.reversed() where openHours[position] == hour {
+                openBytes[position] &+= bytes
+                openPackets[position] &+= packets
+                return
+            }
+            openHours.append(hour)
+            openBytes.append(bytes)
+            openPackets.append(packets)
+        }
+
+        /// Removes an open hour and returns what was sent in it.
+        func take(hour: Int64) -> (bytes: UInt64, packets: UInt64)? {
+            guard let position = openHours.firstIndex(of: hour) else { return nil }
+            let taken = (openBytes[position], openPackets[position])
+            openHours.remove(at: position)
+            openBytes.remove(at: position)
+            openPackets.remove(at: position)
+            return taken
+        }
     }
 
     init(rule: CompiledRule) {
@@ -34,43 +70,43 @@ final class ExfiltrationDetector {
         coldFactor = rule.parameter("cold_factor", default: 0)
     }
 
-    var stateSize: Int { hosts.values.reduce(0) { $0 + 1 + $1.hours.count + $1.destinations.count } }
+    var stateSize: Int { hosts.reduce(0) { $0 + 1 + $1.openHours.count + $1.destinationIndex.count } }
 
-    func observe(_ record: FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
         // Only the direction the host sends: the request side of connections it opened.
         guard !facts.isResponse else { return }
         let hour = facts.time / 3600 * 3600
-        let host: Host
-        if let existing = hosts[facts.initiator] {
-            host = existing
-        } else {
-            host = Host(firstHour: hour)
-            hosts[facts.initiator] = host
-        }
+        let (slot, inserted) = hostIndex.insert(WindowKey(a: facts.initiator, b: .zero, c: .zero))
+        if inserted { hosts.append(Host(address: facts.initiator, firstHour: hour)) }
+        let host = hosts[slot]
         if host.interface == .empty { host.interface = record.interfaceID }
-        host.hours[hour, default: 0] &+= record.bytes
-        host.packets[hour, default: 0] &+= record.packets
-        if host.destinations.count < 256 || host.destinations[facts.responder] != nil {
-            host.destinations[facts.responder, default: 0] &+= record.bytes
+        host.add(hour: hour, bytes: record.bytes, packets: record.packets)
+        let destination = WindowKey(a: facts.responder, b: .zero, c: .zero)
+        if host.destinationIndex.count < Self.maxDestinations {
+            let (position, isNew) = host.destinationIndex.insert(destination)
+            if isNew { host.destinationBytes.append(0) }
+            host.destinationBytes[position] &+= record.bytes
+        } else if let position = host.destinationIndex.slot(of: destination) {
+            host.destinationBytes[position] &+= record.bytes
         }
     }
 
     /// Judges every hour that ended before the watermark.
     func close(before watermark: Int64, _ book: inout AlertBook) {
-        for (address, host) in hosts {
-            for hour in host.hours.keys.sorted() where hour + 3600 <= watermark { judge(address, host, hour, &book) }
+        for host in hosts {
+            for hour in host.openHours.sorted() where hour + 3600 <= watermark { judge(host, hour, &book) }
         }
     }
 
     func closeAll(_ book: inout AlertBook) {
-        for (address, host) in hosts {
-            for hour in host.hours.keys.sorted() { judge(address, host, hour, &book) }
+        for host in hosts {
+            for hour in host.openHours.sorted() { judge(host, hour, &book) }
         }
     }
 
-    private func judge(_ address: IPAddress, _ host: Host, _ hour: Int64, _ book: inout AlertBook) {
-        guard let bytes = host.hours.removeValue(forKey: hour) else { return }
-        let packets = host.packets.removeValue(forKey: hour) ?? 0
+    private func judge(_ host: Host, _ hour: Int64, _ book: inout AlertBook) {
+        guard let (bytes, packets) = host.take(hour: hour) else { return }
+        let address = host.address
         // Hours the host was quiet count as zero in its baseline.
         let span = Int((hour - host.firstHour) / 3600)
         let history = max(span, host.closed.count)
@@ -85,15 +121,19 @@ final class ExfiltrationDetector {
             // host's first busy hours (a nightly batch to S3) look like exfiltration otherwise.
             guard coldFactor > 0, volume >= floor * coldFactor else { return }
         }
-        let top = host.destinations.sorted { $0.value > $1.value }.prefix(5)
+        // Largest first; equal volumes in the order the destinations were first seen.
+        let sent = host.destinationBytes
+        let top = sent.indices.sorted { sent[$0] != sent[$1] ? sent[$0] > sent[$1] : $0 < $1 }.prefix(5).map {
+            (address: host.destinationIndex.keys[$0].a, bytes: sent[$0])
+        }
         book.raise(
-            rule: rule, key: "\(address)", time: hour, src: address, dst: top.first?.key, dstPort: nil, count: 1,
+            rule: rule, key: "\(address)", time: hour, src: address, dst: top.first?.address, dstPort: nil, count: 1,
             addCount: true, bytes: bytes, packets: packets, interface: host.interface, severity: rule.definition.severity
         ) {
             [
                 "hour_bytes": .number(volume), "baseline_bytes_per_hour": .number(baseline.rounded()),
                 "history_hours": .number(Double(history)),
-                "top_destinations": .list(top.map { "\($0.key) (\($0.value) B)" }),
+                "top_destinations": .list(top.map { "\($0.address) (\($0.bytes) B)" }),
             ]
         }
         if let index = book.alerts.lastIndex(where: { $0.dedupKey == rule.definition.id + "|\(address)" }) {

@@ -10,12 +10,17 @@ public struct RecordFacts: Sendable {
     /// Event time: `start`, else `end`, else 0.
     public var time: Int64
 
+    /// Borrows the record: a matched record is read in place in its batch, and an owned
+    /// parameter would copy its hundreds of bytes for every match.
     @inlinable
-    public init(_ record: FlowRecord) {
+    public init(_ record: borrowing FlowRecord) {
         isResponse = record.isResponse
         initiator = isResponse ? record.packetDestination : record.packetSource
         responder = isResponse ? record.packetSource : record.packetDestination
-        hasPorts = record.has(.srcport) && record.has(.dstport)
+        // Read before `&&`, whose right side is a closure and cannot capture a borrowed record.
+        let hasSourcePort = record.has(.srcport)
+        let hasDestinationPort = record.has(.dstport)
+        hasPorts = hasSourcePort && hasDestinationPort
         servicePort = isResponse ? record.srcport : record.dstport
         time = record.has(.start) ? record.start : (record.has(.end) ? record.end : 0)
     }

@@ -9,11 +9,13 @@ import FlowExpression
 final class UnusualPortDetector {
     private let rule: CompiledRule
     private let baseline: Int64
-    private var hosts: [IPAddress: Host] = [:]
+    /// Hosts by initiator address, through a flat index: every outbound request looks one up.
+    private var hostIndex = KeyIndex()
+    private var hosts: [Host] = []
 
     final class Host {
         var firstSeen: Int64
-        var ports: Set<UInt16> = []
+        var ports = PortSet()
         init(firstSeen: Int64) { self.firstSeen = firstSeen }
     }
 
@@ -24,17 +26,13 @@ final class UnusualPortDetector {
 
     static let commonPorts: Set<UInt16> = [53, 80, 123, 443]
 
-    var stateSize: Int { hosts.values.reduce(0) { $0 + 1 + $1.ports.count } }
+    var stateSize: Int { hosts.reduce(0) { $0 + 1 + $1.ports.count } }
 
-    func observe(_ record: FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
         guard !facts.isResponse, facts.hasPorts else { return }
-        let host: Host
-        if let existing = hosts[facts.initiator] {
-            host = existing
-        } else {
-            host = Host(firstSeen: facts.time)
-            hosts[facts.initiator] = host
-        }
+        let (slot, inserted) = hostIndex.insert(WindowKey(a: facts.initiator, b: .zero, c: .zero))
+        if inserted { hosts.append(Host(firstSeen: facts.time)) }
+        let host = hosts[slot]
         if facts.time < host.firstSeen { host.firstSeen = facts.time }
         if facts.time - host.firstSeen < baseline || host.ports.contains(facts.servicePort) {
             if facts.time - host.firstSeen < baseline { host.ports.insert(facts.servicePort) }
@@ -42,7 +40,7 @@ final class UnusualPortDetector {
         }
         // Web, DNS and NTP are everyone's ports: learned, never alerted on.
         if Self.commonPorts.contains(facts.servicePort) { return }
-        let learned = host.ports.sorted().prefix(20).map(String.init)
+        let learned = host.ports.sorted(limit: 20).map(String.init)
         book.raise(
             rule: rule, key: "\(facts.initiator)|\(facts.servicePort)", time: facts.time, src: facts.initiator,
             dst: facts.responder, dstPort: facts.servicePort, count: 1, addCount: true, bytes: record.bytes,

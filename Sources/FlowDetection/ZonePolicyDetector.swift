@@ -13,7 +13,7 @@ final class ZonePolicyDetector {
         protected = Set(context.policy.protect.compactMap { name in context.zones.firstIndex { $0.name == name } })
     }
 
-    func observe(_ record: FlowRecord, _ facts: RecordFacts, _ rule: CompiledRule, _ book: inout AlertBook) {
+    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ rule: CompiledRule, _ book: inout AlertBook) {
         guard !facts.isResponse, record.action != .reject,
             let targetZone = context.zoneIndex(of: facts.responder), protected.contains(targetZone)
         else { return }
@@ -28,6 +28,7 @@ final class ZonePolicyDetector {
             return
         }
         let key = "\(facts.initiator)|\(facts.responder)|\(facts.servicePort)"
+        let proto = record.proto
         book.raise(
             rule: rule, key: key, time: facts.time, src: facts.initiator, dst: facts.responder,
             dstPort: facts.hasPorts ? facts.servicePort : nil, count: 1, addCount: true, bytes: record.bytes,
@@ -35,7 +36,7 @@ final class ZonePolicyDetector {
         ) {
             [
                 "from_zone": .text(sourceName ?? "(no zone)"), "to_zone": .text(targetName),
-                "protocol": .text(IPProtocolNames.name(record.proto)),
+                "protocol": .text(IPProtocolNames.name(proto)),
                 "allowed": .list(
                     context.policy.allow.filter { $0.to == targetName }.map { entry in
                         "\(entry.from ?? "any") -> \(entry.to) ports \(entry.ports.isEmpty ? "any" : entry.ports.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))"

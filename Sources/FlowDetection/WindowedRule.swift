@@ -1,0 +1,122 @@
+import FlowCore
+import FlowExpression
+
+/// A windowed rule at run time: its aggregation settings, read once, and the sliding window of
+/// every key it has seen.
+///
+/// Keys map to windows through a ``KeyIndex`` rather than a dictionary: a busy rule (outbound
+/// DoS sees every outbound request) updates a window for most records of a scan.
+final class WindowedRule {
+    let rule: CompiledRule
+    let aggregate: Aggregation
+    private let dedupSeconds: Int64
+    /// Floods are many small packets; a rule can refuse to fire on full-size bulk transfers.
+    private let maxMeanPacketBytes: Double?
+    private let keyContext: KeyContext
+    private var keys = KeyIndex()
+    private var windows: [WindowState] = []
+
+    init(rule: CompiledRule, aggregate: Aggregation, keyContext: KeyContext) {
+        self.rule = rule
+        self.aggregate = aggregate
+        self.keyContext = keyContext
+        dedupSeconds = rule.definition.dedupSeconds
+        maxMeanPacketBytes = rule.definition.parameters["max_mean_packet_bytes"]
+    }
+
+    var stateSize: Int { windows.reduce(0) { $0 + 1 + $1.approximateSize } }
+
+    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+        let key = WindowKey.make(aggregate.by, record, facts, keyContext)
+        let (slot, inserted) = keys.insert(key)
+        if inserted { windows.append(WindowState()) }
+        let state = windows[slot]
+        state.bytes &+= record.bytes
+        state.packets &+= record.packets
+        if state.interface == .empty { state.interface = record.interfaceID }
+        var amount: UInt64 = 1
+        var value: IPAddress?
+        switch aggregate.measure {
+        case .count: amount = 1
+        case .sum(let field), .rate(let field): amount = field == .bytes ? record.bytes : record.packets
+        case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
+        }
+        let measure = state.add(
+            time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds, measure: aggregate.measure,
+            threshold: aggregate.threshold)
+        if let alertIndex = state.alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
+            book.touch(alertIndex, time: facts.time, bytes: record.bytes, packets: record.packets)
+            if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), state, &book) }
+            return
+        }
+        guard measure >= aggregate.threshold else { return }
+        if let maxMeanPacketBytes, state.packets > 0, Double(state.bytes) / Double(state.packets) > maxMeanPacketBytes {
+            return
+        }
+        let keyText = key.text(aggregate.by, context: keyContext)
+        let src = addressFor(aggregate.by, key, preferring: [.initiator, .src, .srcaddr])
+        let dst = addressFor(aggregate.by, key, preferring: [.responder, .dst, .dstaddr])
+        var port: UInt16?
+        if let position = aggregate.by.firstIndex(where: { $0 == .servicePort || $0 == .dstport }) {
+            port = UInt16(truncatingIfNeeded: [key.a, key.b, key.c][position].low)
+        }
+        let bytes = state.bytes
+        let packets = state.packets
+        state.alertIndex = book.raise(
+            rule: rule, key: keyText, time: state.windowStart, src: src, dst: dst, dstPort: port, count: Int(measure),
+            addCount: false, bytes: bytes, packets: packets, interface: state.interface,
+            severity: rule.severity(for: record)
+        ) { evidence(for: state, measure: measure) }
+        if let alertIndex = state.alertIndex { book.touch(alertIndex, time: facts.time, bytes: 0, packets: 0) }
+    }
+
+    /// Drops the windows of keys that no record within the lateness allowance can extend.
+    func expire(before watermark: Int64) {
+        let horizon = watermark - aggregate.windowSeconds
+        let kept = keys.compact { windows[$0].maxTime >= horizon }
+        if kept.count != windows.count { windows = kept.map { windows[$0] } }
+    }
+
+    /// Raises an open alert's count; the sampled values are refreshed only when the count has
+    /// doubled, since sorting them on every record of a long scan would cost more than the scan.
+    private func updateCount(_ alertIndex: Int, _ count: Int, _ state: WindowState, _ book: inout AlertBook) {
+        var evidence = book.alerts[alertIndex].evidence
+        if count >= 2 * book.alerts[alertIndex].count {
+            for (k, v) in self.evidence(for: state, measure: Double(count)) { evidence[k] = v }
+        } else {
+            evidence["measure"] = .number(Double(count))
+        }
+        book.replaceCount(alertIndex, count, evidence)
+    }
+
+    private func evidence(for state: WindowState, measure: Double) -> [String: EvidenceValue] {
+        var evidence: [String: EvidenceValue] = [
+            "window_seconds": .number(Double(aggregate.windowSeconds)), "threshold": .number(aggregate.threshold),
+            "measure": .number((measure * 100).rounded() / 100),
+        ]
+        if case .distinct(let field) = aggregate.measure {
+            let values = state.distinct.keys.sorted().prefix(25).map {
+                WindowKey.render($0, as: field, context: keyContext)
+            }
+            evidence["distinct_" + String(field.rawValue.map { $0 == "-" ? "_" : $0 })] = .list(values)
+        }
+        return evidence
+    }
+
+    private func addressFor(_ fields: [KeyField], _ key: WindowKey, preferring: [KeyField]) -> IPAddress? {
+        let values = [key.a, key.b, key.c]
+        for wanted in preferring {
+            if let position = fields.firstIndex(of: wanted) { return values[position] }
+        }
+        return nil
+    }
+}
+
+extension WindowKey {
+    /// The key as people read it: its values joined by `|`, as alerts' dedup keys show them.
+    func text(_ fields: [KeyField], context: KeyContext) -> String {
+        let values = [a, b, c]
+        return fields.enumerated().map { WindowKey.render(values[$0.offset], as: $0.element, context: context) }
+            .joined(separator: "|")
+    }
+}
