@@ -1,8 +1,11 @@
 public import FlowCore
+public import FlowEnrichment
 
 /// What `flowlens top` ranks by.
 public enum TopDimension: String, CaseIterable, Sendable {
     case srcaddr, dstaddr, address, pair, dstport, `protocol`, interface, subnet, instance
+    /// The pair of trust zones (from the config) of the packet-level source and destination.
+    case zone
 
     /// Column names of the key.
     public var columns: [String] {
@@ -11,6 +14,7 @@ public enum TopDimension: String, CaseIterable, Sendable {
         case .interface: ["interface_id"]
         case .subnet: ["subnet_id"]
         case .instance: ["instance_id"]
+        case .zone: ["src_zone", "dst_zone"]
         default: [rawValue]
         }
     }
@@ -23,7 +27,10 @@ public enum TopMetric: String, CaseIterable, Sendable {
 
 /// One ranked key with its totals.
 public struct TopEntry: Sendable, Equatable {
-    /// The key's text, one value per ``TopDimension/columns`` (`-` when absent).
+    /// Start of the entry's time bin (Unix seconds), when ranking per bin.
+    public var bin: Int64?
+    /// The key's text, one value per ``TopDimension/columns`` (`-` when absent or, for zones,
+    /// outside every zone).
     public var key: [String]
     public var flows: UInt64
     public var packets: UInt64
@@ -40,16 +47,24 @@ public struct TopEntry: Sendable, Equatable {
 
 /// Counts flows, packets and bytes per key while records stream past (no store needed).
 ///
-/// `address` counts a record once for its source and once for its destination.
+/// `address` counts a record once for its source and once for its destination. With a bin width,
+/// keys are counted per time bin of the record's `start` (records without one fall in bin 0),
+/// and ``top(_:by:)`` ranks each bin on its own: a time series of the top keys.
 public final class TopTalkers: FlowSink {
     public let dimension: TopDimension
+    /// Seconds per time bin, or nil for one ranking over the whole input.
+    public let binSeconds: Int64?
+    private let zones: [NetworkContext.Zone]
     private var counts: [Key: Counts] = [:]
+    /// Zone index (or `absent`) per address, for `--by zone`.
+    private var zoneOf: [IPAddress: UInt64] = [:]
 
     struct Key: Hashable {
         var a: UInt64
         var b: UInt64
         var c: UInt64 = 0
         var d: UInt64 = 0
+        var bin: Int64 = 0
     }
 
     struct Counts {
@@ -60,14 +75,29 @@ public final class TopTalkers: FlowSink {
 
     private static let absent = UInt64.max
 
-    public init(by dimension: TopDimension) { self.dimension = dimension }
+    /// - Parameters:
+    ///   - binSeconds: Width of the time bins, or nil for one ranking.
+    ///   - zones: The config's trust zones, for ``TopDimension/zone`` (the first zone holding an
+    ///     address wins, as in detection).
+    public init(by dimension: TopDimension, binSeconds: Int64? = nil, zones: [NetworkContext.Zone] = []) {
+        precondition(binSeconds.map { $0 > 0 } ?? true, "bins must be at least one second wide")
+        self.dimension = dimension
+        self.binSeconds = binSeconds
+        self.zones = zones
+    }
 
     public func consume(_ batch: FlowBatch) {
         let a = Self.absent
         for record in batch.records {
             let packets = record.has(.packets) ? record.packets : 0
             let bytes = record.has(.bytes) ? record.bytes : 0
+            var bin: Int64 = 0
+            if let width = binSeconds, record.has(.start) {
+                bin = record.start - ((record.start % width) + width) % width
+            }
             func add(_ key: Key) {
+                var key = key
+                key.bin = bin
                 counts[key, default: Counts()].add(packets: packets, bytes: bytes)
             }
             func address(_ field: FlowField, _ value: IPAddress) -> Key {
@@ -88,8 +118,19 @@ public final class TopTalkers: FlowSink {
             case .interface: add(symbolKey(record, .interfaceID))
             case .subnet: add(symbolKey(record, .subnetID))
             case .instance: add(symbolKey(record, .instanceID))
+            case .zone:
+                let source = record.has(.srcaddr) || record.has(.pktSrcaddr) ? zone(record.packetSource) : a
+                let destination = record.has(.dstaddr) || record.has(.pktDstaddr) ? zone(record.packetDestination) : a
+                add(Key(a: source, b: destination))
             }
         }
+    }
+
+    private func zone(_ address: IPAddress) -> UInt64 {
+        if let known = zoneOf[address] { return known }
+        let index = zones.firstIndex { $0.networks.contains(address) }.map { UInt64($0) } ?? Self.absent
+        zoneOf[address] = index
+        return index
     }
 
     private func symbolKey(_ record: FlowRecord, _ field: FlowField) -> Key {
@@ -98,16 +139,22 @@ public final class TopTalkers: FlowSink {
 
     public func finish() {}
 
-    /// The `count` largest keys by `metric`, largest first (ties by key text).
+    /// The `count` largest keys by `metric`, largest first (ties by key text); with bins, the
+    /// `count` largest of each bin, bins in time order.
     public func top(_ count: Int, by metric: TopMetric) -> [TopEntry] {
-        let entries = counts.map { key, value in
-            TopEntry(key: text(key), flows: value.flows, packets: value.packets, bytes: value.bytes)
+        var byBin: [Int64: [TopEntry]] = [:]
+        for (key, value) in counts {
+            byBin[key.bin, default: []].append(
+                TopEntry(
+                    bin: binSeconds == nil ? nil : key.bin, key: text(key), flows: value.flows,
+                    packets: value.packets, bytes: value.bytes))
         }
-        return Array(
-            entries.sorted {
+        return byBin.keys.sorted().flatMap { bin in
+            byBin[bin]!.sorted {
                 let (l, r) = ($0.value(metric), $1.value(metric))
                 return l != r ? l > r : $0.key.lexicographicallyPrecedes($1.key)
-            }.prefix(count))
+            }.prefix(count)
+        }
     }
 
     private func text(_ key: Key) -> [String] {
@@ -119,12 +166,14 @@ public final class TopTalkers: FlowSink {
         case .pair: return [address(key.a, key.b), address(key.c, key.d)]
         case .dstport, .protocol: return [key.b == Self.absent ? "-" : String(key.b)]
         case .interface, .subnet, .instance: return [key.b == Self.absent ? "-" : Symbol(id: UInt32(key.b)).string]
+        case .zone:
+            return [key.a, key.b].map { $0 == Self.absent ? "-" : zones[Int($0)].name }
         }
     }
 
-    /// SQL that gives the same ranking from a store: from the hourly rollups where they hold the
-    /// dimension, else from `flows`.
-    public static func storeSQL(by dimension: TopDimension, metric: TopMetric, count: Int) -> String {
+    /// SQL that gives the same ranking from a store's hourly rollups, or nil when they do not
+    /// hold the dimension (then read the store's records through a ``TopTalkers``).
+    public static func rollupSQL(by dimension: TopDimension, metric: TopMetric, count: Int) -> String? {
         let keyOrder = (1...dimension.columns.count).map(String.init).joined(separator: ", ")
         let order = "ORDER BY \(metric.rawValue) DESC, \(keyOrder) LIMIT \(count)"
         let sums = "sum(flows) AS flows, sum(packets) AS packets, sum(bytes) AS bytes"
@@ -134,12 +183,8 @@ public final class TopTalkers: FlowSink {
             let filter =
                 dimension == .address ? "dimension IN ('srcaddr', 'dstaddr')" : "dimension = '\(rollup)'"
             return "SELECT key AS \(dimension.columns[0]), \(sums) FROM flows_hourly WHERE \(filter) GROUP BY key \(order)"
-        case .pair, .subnet, .instance:
-            let keys = dimension.columns.map { "coalesce(\($0), '-') AS \($0)" }.joined(separator: ", ")
-            return """
-                SELECT \(keys), count(*) AS flows, coalesce(sum(packets), 0) AS packets, coalesce(sum(bytes), 0) AS bytes
-                FROM flows GROUP BY \(keyOrder) \(order)
-                """
+        case .pair, .subnet, .instance, .zone:
+            return nil
         }
     }
 }

@@ -1,25 +1,32 @@
 import CSQLite
 import FlowCore
-import Glibc
 
-/// Binds records to prepared INSERTs and accumulates the hourly rollups of the open source.
+/// Binds records to prepared INSERTs into `flow_rows` (and `flow_extras`) and accumulates the
+/// hourly rollups.
 ///
-/// One statement is prepared per set of present fields (a file's records nearly all share one),
-/// so absent fields are never bound and stay NULL. Interned strings are copied to C once per
-/// symbol and bound without copying; addresses are formatted into a scratch buffer.
+/// Strings and enums become a `contexts` id and addresses `addresses` ids (``StoreLookups``), so
+/// a row is a handful of small integers; absent fields are bound as NULL. Rowids are given out
+/// here, in order, so that a source is one rowid range.
+///
+/// Rollups are summed in memory: per source while it is open, then into the group of sources
+/// that share the open transaction, and written to `flows_hourly` once per group, just before it
+/// commits. Upserting them per source cost more than the rows themselves (a 5-minute file has
+/// nearly as many distinct hour/address keys as records).
 final class FlowRowWriter {
     private let connection: SQLiteConnection
-    private var statements: [UInt64: (SQLiteStatement, [FlowField])] = [:]
-    private var symbolText: [UnsafeMutablePointer<CChar>?] = []
-    private var symbolLength: [Int32] = []
-    private let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64)
-    private var rollups: [RollupKey: RollupCounts] = [:]
+    let lookups: StoreLookups
+    private let insertRow: SQLiteStatement
+    private let extrasStatement: SQLiteStatement
+    private var sourceRollups: [RollupKey: RollupCounts] = [:]
+    private(set) var groupRollups: [RollupKey: RollupCounts]
+    /// The rowid of the next row.
+    private(set) var nextRow: Int64
 
     struct RollupKey: Hashable {
         var dimension: UInt8
         var hour: Int64
-        var high: UInt64
-        var low: UInt64
+        /// Address id, port, protocol, interface symbol id or action.
+        var value: UInt64
     }
 
     struct RollupCounts {
@@ -28,143 +35,122 @@ final class FlowRowWriter {
         var bytes: Int64 = 0
     }
 
-    init(connection: SQLiteConnection) { self.connection = connection }
-
-    deinit {
-        for pointer in symbolText { free(pointer) }
-        scratch.deallocate()
+    /// Parameter positions in ``insertRow``: rowid, context, src, dst, the numbers, duration.
+    private enum Column {
+        static let row: Int32 = 1, context: Int32 = 2, src: Int32 = 3, dst: Int32 = 4, firstNumber: Int32 = 5
+        static let duration = firstNumber + Int32(StoreSchema.rowNumberFields.count)
     }
 
-    func resetRollups() { rollups.removeAll(keepingCapacity: true) }
+    /// - Parameter groupRollups: Rollups of sources already in the open transaction, carried over
+    ///   when a writer is rebuilt after one source rolled back.
+    init(connection: SQLiteConnection, groupRollups: [RollupKey: RollupCounts] = [:]) throws(StoreError) {
+        self.connection = connection
+        self.groupRollups = groupRollups
+        lookups = try StoreLookups(connection: connection)
+        let numbers = StoreSchema.rowNumberFields.map { StoreSchema.quoted($0.columnName) }
+        let names = ["rowid", "context", "src", "dst"] + numbers + ["duration"]
+        insertRow = try connection.prepare(
+            "INSERT INTO flow_rows (\(names.joined(separator: ", "))) VALUES (?"
+                + String(repeating: ", ?", count: names.count - 1) + ")", persistent: true)
+        let extras = ["row", "pkt_src", "pkt_dst"] + StoreSchema.extraNumberFields.map { StoreSchema.quoted($0.columnName) }
+        extrasStatement = try connection.prepare(
+            "INSERT INTO flow_extras (\(extras.joined(separator: ", "))) VALUES (?"
+                + String(repeating: ", ?", count: extras.count - 1) + ")", persistent: true)
+        // Past every row kept and every range a source ever had: a pruned row's rowid is not
+        // given to a new source, so `sources` ranges never overlap.
+        let lastRow = try connection.scalar("SELECT max(coalesce((SELECT max(rowid) FROM flow_rows), 0), coalesce((SELECT max(last_row) FROM sources), 0))")
+        nextRow = (lastRow ?? 0) + 1
+    }
 
-    private func statement(for mask: UInt64) throws(StoreError) -> (SQLiteStatement, [FlowField]) {
-        if let cached = statements[mask] { return cached }
-        let fields = FlowField.allCases.filter { mask & $0.bit != 0 }
-        let names = ["source_id"] + fields.map { StoreSchema.quoted($0.columnName) }
-        let sql =
-            "INSERT INTO flows (\(names.joined(separator: ", "))) VALUES ("
-            + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
-        let prepared = (try connection.prepare(sql, persistent: true), fields)
-        statements[mask] = prepared
-        return prepared
+    /// Forgets the open source's rollups (it rolled back).
+    func dropSourceRollups() { sourceRollups.removeAll(keepingCapacity: true) }
+
+    /// Adds the committed source's rollups to its transaction's group.
+    func keepSourceRollups() {
+        for (key, counts) in sourceRollups { groupRollups[key, default: RollupCounts()].add(counts) }
+        sourceRollups.removeAll(keepingCapacity: true)
     }
 
     /// Inserts a batch; returns the earliest start and latest end seen.
-    func insert(_ batch: FlowBatch, sourceID: Int64) throws(StoreError) -> (Int64?, Int64?) {
+    func insert(_ batch: FlowBatch) throws(StoreError) -> (Int64?, Int64?) {
         var first: Int64?
         var last: Int64?
-        var currentMask: UInt64 = .max
-        var current: (SQLiteStatement, [FlowField])?
+        let handle = insertRow.handle
         for record in batch.records {
-            if record.present != currentMask {
-                currentMask = record.present
-                current = try statement(for: record.present)
-            }
-            let (statement, fields) = current!
-            let handle = statement.handle
-            sqlite3_bind_int64(handle, 1, sourceID)
-            var index: Int32 = 2
-            for field in fields {
-                bind(record, field, handle, index)
-                index += 1
+            let src = record.has(.srcaddr) ? try lookups.addressID(record.srcaddr) : 0
+            let dst = record.has(.dstaddr) ? try lookups.addressID(record.dstaddr) : 0
+            let row = nextRow
+            sqlite3_bind_int64(handle, Column.row, row)
+            sqlite3_bind_int64(handle, Column.context, try lookups.contextID(record))
+            sqlite3_bind_int64(handle, Column.src, src)
+            sqlite3_bind_int64(handle, Column.dst, dst)
+            Self.bindNumbers(StoreSchema.rowNumberFields, of: record, to: handle, from: Column.firstNumber)
+            if record.has(.end) {
+                sqlite3_bind_int64(handle, Column.duration, record.has(.start) ? record.end &- record.start : record.end)
+            } else {
+                sqlite3_bind_null(handle, Column.duration)
             }
             let rc = sqlite3_step(handle)
             sqlite3_reset(handle)
             if rc != SQLITE_DONE { throw connection.error(rc) }
+            nextRow += 1
+            if record.present & StoreSchema.extraFieldsMask != 0 { try writeExtras(record, row: row) }
             if record.has(.start) { first = min(first ?? record.start, record.start) }
             if record.has(.end) { last = max(last ?? record.end, record.end) }
-            addRollups(record)
+            addRollups(record, src: src, dst: dst)
         }
         return (first, last)
     }
 
-    @inline(__always)
-    private func bind(_ record: FlowRecord, _ field: FlowField, _ handle: OpaquePointer, _ index: Int32) {
-        switch field {
-        case .version: sqlite3_bind_int64(handle, index, Int64(record.version))
-        case .proto: sqlite3_bind_int64(handle, index, Int64(record.proto))
-        case .srcport: sqlite3_bind_int64(handle, index, Int64(record.srcport))
-        case .dstport: sqlite3_bind_int64(handle, index, Int64(record.dstport))
-        case .packets: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.packets))
-        case .bytes: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.bytes))
-        case .tcpFlags: sqlite3_bind_int64(handle, index, Int64(record.tcpFlags))
-        case .trafficPath: sqlite3_bind_int64(handle, index, Int64(record.trafficPath))
-        case .encryptionStatus: sqlite3_bind_int64(handle, index, Int64(record.encryptionStatus))
-        case .packetsLostNoRoute: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.packetsLost[0]))
-        case .packetsLostBlackhole: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.packetsLost[1]))
-        case .packetsLostMTUExceeded: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.packetsLost[2]))
-        case .packetsLostTTLExpired: sqlite3_bind_int64(handle, index, Int64(bitPattern: record.packetsLost[3]))
-        case .start: sqlite3_bind_int64(handle, index, record.start)
-        case .end: sqlite3_bind_int64(handle, index, record.end)
-        case .srcaddr: bindAddress(record.srcaddr, handle, index)
-        case .dstaddr: bindAddress(record.dstaddr, handle, index)
-        case .pktSrcaddr: bindAddress(record.pktSrcaddr, handle, index)
-        case .pktDstaddr: bindAddress(record.pktDstaddr, handle, index)
-        case .action: bindStatic(record.action == .reject ? "REJECT" : "ACCEPT", handle, index)
-        case .logStatus:
-            switch record.logStatus {
-            case .noData: bindStatic("NODATA", handle, index)
-            case .skipData: bindStatic("SKIPDATA", handle, index)
-            default: bindStatic("OK", handle, index)
-            }
-        case .flowDirection: bindStatic(record.flowDirection == .egress ? "egress" : "ingress", handle, index)
-        default: bindSymbol(record[text: field], handle, index)
-        }
-    }
-
-    @inline(__always)
-    private func bindStatic(_ text: StaticString, _ handle: OpaquePointer, _ index: Int32) {
-        text.withUTF8Buffer { buffer in
-            _ = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                sqlite3_bind_text(handle, index, $0, Int32(buffer.count), nil)
-            }
-        }
-    }
-
-    private func bindSymbol(_ symbol: Symbol, _ handle: OpaquePointer, _ index: Int32) {
-        let id = Int(symbol.id)
-        if id >= symbolText.count || symbolText[id] == nil {
-            if id >= symbolText.count {
-                symbolText.append(contentsOf: repeatElement(nil, count: id + 1 - symbolText.count))
-                symbolLength.append(contentsOf: repeatElement(0, count: id + 1 - symbolLength.count))
-            }
-            let text = symbol.string
-            symbolText[id] = strdup(text)
-            symbolLength[id] = Int32(text.utf8.count)
-        }
-        sqlite3_bind_text(handle, index, symbolText[id], symbolLength[id], nil)
-    }
-
-    private func bindAddress(_ address: IPAddress, _ handle: OpaquePointer, _ index: Int32) {
-        if address.isIPv4 {
-            let length = Self.formatIPv4(address.ipv4Value, into: scratch)
-            sqlite3_bind_text(handle, index, scratch, Int32(length), SQLiteStatement.transient)
+    private func writeExtras(_ record: FlowRecord, row: Int64) throws(StoreError) {
+        let handle = extrasStatement.handle
+        sqlite3_bind_int64(handle, 1, row)
+        if record.has(.pktSrcaddr) {
+            sqlite3_bind_int64(handle, 2, try lookups.addressID(record.pktSrcaddr))
         } else {
-            sqlite3_bind_text(handle, index, address.description, -1, SQLiteStatement.transient)
+            sqlite3_bind_null(handle, 2)
+        }
+        if record.has(.pktDstaddr) {
+            sqlite3_bind_int64(handle, 3, try lookups.addressID(record.pktDstaddr))
+        } else {
+            sqlite3_bind_null(handle, 3)
+        }
+        Self.bindNumbers(StoreSchema.extraNumberFields, of: record, to: handle, from: 4)
+        let rc = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        if rc != SQLITE_DONE { throw connection.error(rc) }
+    }
+
+    /// Binds `fields` to consecutive parameters from `first`, NULL where absent.
+    @inline(__always)
+    private static func bindNumbers(_ fields: [FlowField], of record: FlowRecord, to handle: OpaquePointer, from first: Int32) {
+        var position = first
+        for field in fields {
+            if record.has(field) {
+                sqlite3_bind_int64(handle, position, number(record, field))
+            } else {
+                sqlite3_bind_null(handle, position)
+            }
+            position += 1
         }
     }
 
-    /// Dotted-quad text of an IPv4 address, without allocating; returns the length.
-    static func formatIPv4(_ value: UInt32, into buffer: UnsafeMutablePointer<CChar>) -> Int {
-        var position = 0
-        for shift in stride(from: 24, through: 0, by: -8) {
-            let octet = Int((value >> UInt32(shift)) & 0xFF)
-            if octet >= 100 {
-                buffer[position] = CChar(48 + octet / 100)
-                position += 1
-            }
-            if octet >= 10 {
-                buffer[position] = CChar(48 + (octet / 10) % 10)
-                position += 1
-            }
-            buffer[position] = CChar(48 + octet % 10)
-            position += 1
-            if shift > 0 {
-                buffer[position] = CChar(46)
-                position += 1
-            }
+    @inline(__always)
+    private static func number(_ record: FlowRecord, _ field: FlowField) -> Int64 {
+        switch field {
+        case .srcport: Int64(record.srcport)
+        case .dstport: Int64(record.dstport)
+        case .proto: Int64(record.proto)
+        case .packets: Int64(bitPattern: record.packets)
+        case .bytes: Int64(bitPattern: record.bytes)
+        case .start: record.start
+        case .tcpFlags: Int64(record.tcpFlags)
+        case .packetsLostNoRoute: Int64(bitPattern: record.packetsLost[0])
+        case .packetsLostBlackhole: Int64(bitPattern: record.packetsLost[1])
+        case .packetsLostMTUExceeded: Int64(bitPattern: record.packetsLost[2])
+        case .packetsLostTTLExpired: Int64(bitPattern: record.packetsLost[3])
+        default: 0
         }
-        return position
     }
 
     // MARK: rollups
@@ -172,26 +158,26 @@ final class FlowRowWriter {
     private static let absent = UInt64.max
 
     @inline(__always)
-    private func addRollups(_ record: FlowRecord) {
+    private func addRollups(_ record: FlowRecord, src: Int64, dst: Int64) {
         let hour = record.has(.start) ? record.start - ((record.start % 3600) + 3600) % 3600 : 0
         let packets = record.has(.packets) ? Int64(bitPattern: record.packets) : 0
         let bytes = record.has(.bytes) ? Int64(bitPattern: record.bytes) : 0
-        func add(_ dimension: UInt8, _ high: UInt64, _ low: UInt64) {
-            rollups[RollupKey(dimension: dimension, hour: hour, high: high, low: low), default: RollupCounts()]
+        func add(_ dimension: UInt8, _ value: UInt64) {
+            sourceRollups[RollupKey(dimension: dimension, hour: hour, value: value), default: RollupCounts()]
                 .add(packets: packets, bytes: bytes)
         }
         let a = Self.absent
-        if record.has(.srcaddr) { add(0, record.srcaddr.high, record.srcaddr.low) } else { add(0, a, a) }
-        if record.has(.dstaddr) { add(1, record.dstaddr.high, record.dstaddr.low) } else { add(1, a, a) }
-        add(2, 0, record.has(.dstport) ? UInt64(record.dstport) : a)
-        add(3, 0, record.has(.proto) ? UInt64(record.proto) : a)
-        add(4, 0, record.has(.interfaceID) ? UInt64(record.interfaceID.id) : a)
-        add(5, 0, record.action.map { UInt64($0.rawValue) } ?? a)
+        add(0, src == 0 ? a : UInt64(src))
+        add(1, dst == 0 ? a : UInt64(dst))
+        add(2, record.has(.dstport) ? UInt64(record.dstport) : a)
+        add(3, record.has(.proto) ? UInt64(record.proto) : a)
+        add(4, record.has(.interfaceID) ? UInt64(record.interfaceID.id) : a)
+        add(5, record.action.map { UInt64($0.rawValue) } ?? a)
     }
 
-    /// Adds the open source's rollups into `flows_hourly`.
+    /// Adds the group's rollups into `flows_hourly` (call inside the transaction, before COMMIT).
     func flushRollups() throws(StoreError) {
-        guard !rollups.isEmpty else { return }
+        guard !groupRollups.isEmpty else { return }
         let statement = try connection.prepare(
             """
             INSERT INTO flows_hourly (hour, dimension, key, flows, packets, bytes) VALUES (?, ?, ?, ?, ?, ?)
@@ -199,22 +185,29 @@ final class FlowRowWriter {
                 packets = packets + excluded.packets, bytes = bytes + excluded.bytes
             """)
         var interfaceNames: [UInt64: String] = [:]
-        for (key, counts) in rollups {
+        var addressTexts: [UInt64: String] = [:]
+        for (key, counts) in groupRollups {
             let text: String
-            if key.low == Self.absent {
+            if key.value == Self.absent {
                 text = "-"
             } else {
                 switch key.dimension {
-                case 0, 1: text = IPAddress(high: key.high, low: key.low).description
+                case 0, 1:
+                    if let known = addressTexts[key.value] {
+                        text = known
+                    } else {
+                        text = lookups.addresses[Int(key.value)].description
+                        addressTexts[key.value] = text
+                    }
                 case 4:
-                    if let name = interfaceNames[key.low] {
+                    if let name = interfaceNames[key.value] {
                         text = name
                     } else {
-                        text = Symbol(id: UInt32(key.low)).string
-                        interfaceNames[key.low] = text
+                        text = Symbol(id: UInt32(key.value)).string
+                        interfaceNames[key.value] = text
                     }
-                case 5: text = key.low == UInt64(FlowAction.reject.rawValue) ? "REJECT" : "ACCEPT"
-                default: text = String(key.low)
+                case 5: text = key.value == UInt64(FlowAction.reject.rawValue) ? "REJECT" : "ACCEPT"
+                default: text = String(key.value)
                 }
             }
             statement.reset()
@@ -226,11 +219,17 @@ final class FlowRowWriter {
             statement.bind(6, counts.bytes)
             try statement.step()
         }
-        rollups.removeAll(keepingCapacity: true)
+        groupRollups.removeAll(keepingCapacity: true)
     }
 }
 
 extension FlowRowWriter.RollupCounts {
+    mutating func add(_ other: Self) {
+        flows += other.flows
+        packets &+= other.packets
+        bytes &+= other.bytes
+    }
+
     @inline(__always)
     mutating func add(packets: Int64, bytes: Int64) {
         flows += 1

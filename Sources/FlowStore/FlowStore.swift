@@ -21,11 +21,9 @@ public final class FlowStore {
     private var inTransaction = false
     private var recordsInTransaction = 0
     /// Records after which a finished source's group is committed.
-    public var groupRecords = 250_000
-    /// True after the first source of an ingest into an empty store dropped the indexes, which
-    /// ``finishIngest()`` builds again (sorting once is much faster than growing them row by row).
-    private var bulkLoad = false
-    private var firstSource = true
+    public var groupRecords = 1_000_000
+    /// True when rows were written since the planner statistics were last refreshed.
+    private var wroteRows = false
 
     /// What was written for one source.
     public struct SourceReceipt: Sendable, Equatable {
@@ -40,6 +38,7 @@ public final class FlowStore {
         var records = 0
         var firstStart: Int64?
         var lastEnd: Int64?
+        var firstRow: Int64 = 0
     }
 
     /// Opens a store, creating it (and its schema) when `readOnly` is false and the file is new.
@@ -72,6 +71,11 @@ public final class FlowStore {
             if version > Int64(StoreSchema.version) {
                 throw StoreError(
                     .notAStore, "the store was written by a newer FlowLens (schema \(version))", location: path)
+            }
+            if version < Int64(StoreSchema.version) {
+                throw StoreError(
+                    .notAStore, "the store was written by an older FlowLens (schema \(version))", location: path,
+                    cause: "ingest the logs again into a new file")
             }
             return
         }
@@ -111,14 +115,17 @@ public final class FlowStore {
         }
     }
 
-    /// Commits what is pending and rebuilds the indexes after a bulk load. Call at the end of an
+    /// Commits what is pending and refreshes the planner's statistics. Call at the end of an
     /// ingest (``FlowStore`` also does on deinit).
+    ///
+    /// The statistics tell SQLite that `contexts` holds few rows, so that a time range alone is
+    /// served by skip-scanning the `(context, start)` index. A sample of each index is enough.
     public func finishIngest() throws(StoreError) {
         if current != nil { rollbackSource() }
         try flush()
-        if bulkLoad {
-            bulkLoad = false
-            try ensureIndexes()
+        if wroteRows {
+            wroteRows = false
+            try db.execute("PRAGMA analysis_limit = 1000; ANALYZE")
         }
     }
 
@@ -126,11 +133,13 @@ public final class FlowStore {
     public func flush() throws(StoreError) {
         guard inTransaction, current == nil else { return }
         do {
+            try writer?.flushRollups()
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
             inTransaction = false
             recordsInTransaction = 0
+            writer = nil
             throw error
         }
         inTransaction = false
@@ -153,21 +162,23 @@ public final class FlowStore {
             try db.execute("BEGIN IMMEDIATE")
             inTransaction = true
         }
-        if firstSource {
-            firstSource = false
-            if (try db.scalar("SELECT count(*) FROM (SELECT 1 FROM flows LIMIT 1)") ?? 0) == 0 {
-                for index in StoreSchema.flowIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
-                bulkLoad = true
-            }
-        }
         do { try db.execute("SAVEPOINT source") } catch {
             try? flush()
             throw error
         }
         current = PendingSource(name: name, hash: hash, size: size)
-        if writer == nil { writer = FlowRowWriter(connection: db) }
-        writer!.resetRollups()
-        sourceID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM sources")) ?? 1
+        do {
+            if writer == nil { writer = try FlowRowWriter(connection: db) }
+        } catch {
+            rollbackSource()
+            throw error
+        }
+        writer!.dropSourceRollups()
+        current!.firstRow = writer!.nextRow
+        do { sourceID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM sources")) ?? 1 } catch {
+            rollbackSource()
+            throw error
+        }
     }
 
     private var sourceID: Int64 = 0
@@ -185,7 +196,8 @@ public final class FlowStore {
     /// Writes a batch into the open source.
     public func insert(_ batch: FlowBatch) throws(StoreError) {
         guard current != nil, let writer else { preconditionFailure("insert without beginSource") }
-        let (first, last) = try writer.insert(batch, sourceID: sourceID)
+        let (first, last) = try writer.insert(batch)
+        wroteRows = true
         current!.records += batch.records.count
         if let first { current!.firstStart = min(current!.firstStart ?? first, first) }
         if let last { current!.lastEnd = max(current!.lastEnd ?? last, last) }
@@ -196,11 +208,10 @@ public final class FlowStore {
     public func commitSource() throws(StoreError) -> SourceReceipt {
         guard let pending = current, let writer else { preconditionFailure("commitSource without beginSource") }
         do {
-            try writer.flushRollups()
             let statement = try db.prepare(
                 """
-                INSERT INTO sources (id, name, hash, size, records, first_start, last_end, ingested_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO sources (id, name, hash, size, records, first_start, last_end, ingested_at, first_row, last_row)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             statement.bind(1, sourceID)
             statement.bind(2, pending.name)
@@ -210,12 +221,15 @@ public final class FlowStore {
             if let first = pending.firstStart { statement.bind(6, first) } else { statement.bindNull(6) }
             if let last = pending.lastEnd { statement.bind(7, last) } else { statement.bindNull(7) }
             statement.bind(8, Int64(time(nil)))
+            statement.bind(9, pending.firstRow)
+            statement.bind(10, writer.nextRow - 1)
             try statement.step()
             try db.execute("RELEASE source")
         } catch {
             rollbackSource()
             throw error
         }
+        writer.keepSourceRollups()
         current = nil
         recordsInTransaction += pending.records + 1
         if recordsInTransaction >= groupRecords { try flush() }
@@ -225,14 +239,22 @@ public final class FlowStore {
     /// Drops everything written for the open source.
     public func rollbackSource() {
         guard current != nil else { return }
-        if (try? db.execute("ROLLBACK TO source; RELEASE source")) == nil {
-            // SQLite may already have rolled the whole transaction back (disk full, I/O error).
-            try? db.execute("ROLLBACK")
-            inTransaction = false
-            recordsInTransaction = 0
-        }
-        writer?.resetRollups()
         current = nil
+        let group = writer?.groupRollups ?? [:]
+        // The writer's lookup maps may hold ids that the rollback removed: start afresh, keeping
+        // the rollups of the sources committed earlier in this transaction.
+        writer = nil
+        if (try? db.execute("ROLLBACK TO source; RELEASE source")) != nil {
+            if let rebuilt = try? FlowRowWriter(connection: db, groupRollups: group) {
+                writer = rebuilt
+                return
+            }
+        }
+        // SQLite may already have rolled the whole transaction back (disk full, I/O error), or
+        // the group's rollups are lost: either way the whole group goes, rows and rollups together.
+        try? db.execute("ROLLBACK")
+        inTransaction = false
+        recordsInTransaction = 0
     }
 
     // MARK: alerts
@@ -299,7 +321,7 @@ public final class FlowStore {
         try db.execute("BEGIN IMMEDIATE")
         var result = PruneResult(cutoff: hour, flows: 0, rollupRows: 0, alerts: 0)
         do {
-            try db.execute("DELETE FROM flows WHERE coalesce(start, 0) < \(hour)")
+            try db.execute("DELETE FROM flow_rows WHERE coalesce(start, 0) < \(hour)")
             result.flows = db.changes
             try db.execute("DELETE FROM flows_hourly WHERE hour < \(hour)")
             result.rollupRows = db.changes
@@ -317,7 +339,7 @@ public final class FlowStore {
     // MARK: counts
 
     /// Rows in `flows`.
-    public func flowCount() throws(StoreError) -> Int { Int(try db.scalar("SELECT count(*) FROM flows") ?? 0) }
+    public func flowCount() throws(StoreError) -> Int { Int(try db.scalar("SELECT count(*) FROM flow_rows") ?? 0) }
 
     /// Rows in `sources`.
     public func sourceCount() throws(StoreError) -> Int { Int(try db.scalar("SELECT count(*) FROM sources") ?? 0) }

@@ -42,6 +42,14 @@ enum CommandSupport {
         }
     }
 
+    /// The network context (zones, named sets) of the config at `path`, or of `./flowlens.yml`
+    /// when present, else the defaults.
+    static func networkContext(config path: String?) throws -> NetworkContext {
+        try orExit { () throws(FlowLensError) in
+            try DetectionSetup(configPath: path, ruleDirectories: []).config.context
+        }
+    }
+
     /// Runs library code whose errors end the command with exit code 1 and a message.
     static func orExit<T>(_ body: () throws(FlowLensError) -> T) throws -> T {
         do {

@@ -3,6 +3,7 @@ import FlowCore
 import FlowDecoding
 import FlowExpression
 import FlowLensKit
+import FlowStore
 import Foundation
 
 extension FlowLens {
@@ -14,9 +15,13 @@ extension FlowLens {
                   flowlens filter ./logs --where 'dstport = 22 and action = ACCEPT'
                   flowlens filter ./logs --where 'addr = 10.20.1.10' --format csv > host.csv
                   flowlens filter ./logs --where 'action = REJECT' --format json --columns "srcaddr dstaddr dstport start"
+                  flowlens filter --db flows.db --where 'addr = 10.20.1.10' --since 2026-11-03T04:00:00Z --until 2026-11-03T05:00:00Z
                 """)
 
         @OptionGroup var input: SourceOptions
+
+        @Option(help: "Read a store (from flowlens ingest) instead of sources.")
+        var db: String?
 
         @Option(name: .customLong("where"), help: "Keep only records matching this expression.")
         var whereExpression: String?
@@ -37,16 +42,10 @@ extension FlowLens {
             } else {
                 fields = FlowField.v2Default
             }
-            let runner = ScanRunner(options: try input.scanOptions())
-            if let whereExpression {
-                let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
-                runner.filter = { filter.matches($0) }
-            }
             let writer = RecordWriter(format: format.value, fields: fields) { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            runner.sinks.append(writer)
-            _ = try CommandSupport.run(runner, progress: ProgressLine(enabled: false))
+            try StoreSupport.runRecords(input: input, db: db, whereExpression: whereExpression, config: config, sink: writer)
         }
     }
 
@@ -58,9 +57,13 @@ extension FlowLens {
                 Examples:
                   flowlens ips ./logs --where 'action = REJECT and dstport = 22' --side src
                   flowlens ips ./logs --where 'src in $internal and dst not in $internal' --side dst
+                  flowlens ips --db flows.db --where 'dstport = 22 and action = ACCEPT' --side src
                 """)
 
         @OptionGroup var input: SourceOptions
+
+        @Option(help: "Read a store (from flowlens ingest) instead of sources.")
+        var db: String?
 
         @Option(name: .customLong("where"), help: "Keep only records matching this expression.")
         var whereExpression: String?
@@ -72,14 +75,8 @@ extension FlowLens {
         var config: String?
 
         mutating func run() async throws {
-            let runner = ScanRunner(options: try input.scanOptions())
-            if let whereExpression {
-                let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
-                runner.filter = { filter.matches($0) }
-            }
             let collector = AddressCollector(side: side.value)
-            runner.sinks.append(collector)
-            _ = try CommandSupport.run(runner, progress: ProgressLine(enabled: false))
+            try StoreSupport.runRecords(input: input, db: db, whereExpression: whereExpression, config: config, sink: collector)
             for address in collector.addresses.sorted() { print(address) }
         }
     }
@@ -93,4 +90,33 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
 enum AddressSide: String, ExpressibleByArgument, CaseIterable {
     case src, dst, both
     var value: AddressCollector.Side { AddressCollector.Side(rawValue: rawValue)! }
+}
+
+extension StoreSupport {
+    /// Runs `sink` over the records of the sources or, with `db`, of a store, keeping those that
+    /// match `whereExpression` (with the config's named sets) and fall within --since/--until.
+    static func runRecords(
+        input: SourceOptions, db: String?, whereExpression: String?, config: String?, sink: any FlowSink
+    ) throws {
+        let options = try input.scanOptions()
+        let filter = try whereExpression.map {
+            try CommandSupport.filter($0, sets: CommandSupport.namedSets(config: config))
+        }
+        guard let db else {
+            let runner = ScanRunner(options: options)
+            if let filter { runner.filter = { filter.matches($0) } }
+            runner.sinks.append(sink)
+            _ = try CommandSupport.run(runner, progress: ProgressLine(enabled: false))
+            return
+        }
+        let store = try open(db, readOnly: true)
+        do {
+            try StoreReplay.run(
+                store, since: options.since, until: options.until, filter: filter.map { f in { f.matches($0) } },
+                sinks: [sink])
+        } catch {
+            Stderr.print("flowlens: \(error)")
+            throw ExitCode(1)
+        }
+    }
 }

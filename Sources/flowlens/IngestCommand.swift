@@ -19,6 +19,7 @@ extension FlowLens {
                   flowlens ingest ./logs --db flows.db
                   flowlens ingest 'logs/2026/11/*.log.gz' --db flows.db
                   zcat a.log.gz | flowlens ingest - --db flows.db
+                  flowlens ingest ./logs --db web.db --where 'addr in web' --config flowlens.yml
                 """)
 
         @OptionGroup var input: SourceOptions
@@ -29,13 +30,16 @@ extension FlowLens {
         @Option(name: .customLong("where"), help: "Keep only records matching this expression.")
         var whereExpression: String?
 
+        @Option(help: "Config file for named sets such as $internal and zones (default: ./flowlens.yml when present).")
+        var config: String?
+
         @Flag(help: "Never show progress, even on a terminal.")
         var quiet = false
 
         mutating func run() async throws {
             let runner = ScanRunner(options: try input.scanOptions())
             if let whereExpression {
-                let filter = try CommandSupport.filter(whereExpression)
+                let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
                 runner.filter = { filter.matches($0) }
             }
             let store = try StoreSupport.open(db)

@@ -27,6 +27,18 @@ enum StoreFixture {
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
+    /// `text` compressed with the system's gzip.
+    static func gzip(_ text: String) throws -> Data {
+        let dir = folder()
+        write(text, to: dir + "/data")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [dir + "/data"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        return try Data(contentsOf: URL(fileURLWithPath: dir + "/data.gz"))
+    }
+
     /// Ingests sources into the store at `db` the way `flowlens ingest` does.
     @discardableResult
     static func ingest(_ sources: [String], into db: String) throws -> StoreSink {

@@ -239,14 +239,13 @@ import Testing
     @Test func indexesExistAfterABulkLoadAndServeAddressQueries() throws {
         let (store, _) = try StoreFixture.store()
         let names = try CollectedRows.run(
-            store, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'flows' ORDER BY name")
-        #expect(
-            names.rows == [
-                [.text("flows_by_dstaddr")], [.text("flows_by_interface")], [.text("flows_by_srcaddr")],
-                [.text("flows_by_start")],
-            ])
+            store, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'flow_rows' ORDER BY name")
+        #expect(names.rows == [[.text("flow_rows_by_context")], [.text("flow_rows_by_dst")], [.text("flow_rows_by_src")]])
         let plan = try CollectedRows.run(
             store, "EXPLAIN QUERY PLAN SELECT * FROM flows WHERE srcaddr = '10.0.0.1' AND start >= 1793577600")
-        #expect(plan.column("detail").contains { $0.description.contains("flows_by_srcaddr") })
+        #expect(plan.column("detail").contains { $0.description.contains("flow_rows_by_src (src=? AND start>?)") })
+        let interface = try CollectedRows.run(
+            store, "EXPLAIN QUERY PLAN SELECT * FROM flows WHERE interface_id = 'eni-a' AND start >= 1793577600")
+        #expect(interface.column("detail").contains { $0.description.contains("flow_rows_by_context (context=? AND start>?)") })
     }
 }

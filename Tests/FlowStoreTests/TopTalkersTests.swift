@@ -1,4 +1,5 @@
 import FlowCore
+import FlowEnrichment
 import FlowLensKit
 import FlowStore
 import Testing
@@ -17,9 +18,42 @@ import Testing
                     .integer(Int64(entry.flows)), .integer(Int64(entry.packets)), .integer(Int64(entry.bytes)),
                 ]
             }
-            let stored = try CollectedRows.run(store, TopTalkers.storeSQL(by: dimension, metric: metric, count: 10))
-            #expect(stored.rows == streamed, "\(dimension) by \(metric)")
+            if let sql = TopTalkers.rollupSQL(by: dimension, metric: metric, count: 10) {
+                let stored = try CollectedRows.run(store, sql)
+                #expect(stored.rows == streamed.map { $0 }, "\(dimension) by \(metric) from the rollups")
+            }
+            let replayed = TopTalkers(by: dimension)
+            try StoreReplay.run(store, sinks: [replayed])
+            #expect(replayed.top(10, by: metric) == talkers.top(10, by: metric), "\(dimension) by \(metric) from the rows")
         }
+    }
+
+    @Test func everyRanksEachTimeBinOnItsOwn() throws {
+        let (store, _) = try StoreFixture.store()
+        let talkers = TopTalkers(by: .srcaddr, binSeconds: 3600)
+        try StoreReplay.run(store, sinks: [talkers])
+        let top = talkers.top(1, by: .bytes)
+        // The fixture's hours: 1793574000 (the RDP probe at …500 s), 1793577600 (three flows and the
+        // NODATA record), 1793581200 (10.0.0.3), 1793584800 (10.0.0.1 to the database).
+        #expect(top.map(\.bin) == [1_793_574_000, 1_793_577_600, 1_793_581_200, 1_793_584_800])
+        #expect(top.map(\.key) == [["203.0.113.5"], ["10.0.0.2"], ["10.0.0.3"], ["10.0.0.1"]])
+        #expect(top.map(\.bytes) == [120, 2000, 50000, 3000])
+        let all = talkers.top(10, by: .flows)
+        #expect(all.filter { $0.bin == 1_793_577_600 }.map(\.key) == [["-"], ["10.0.0.1"], ["10.0.0.2"]])
+    }
+
+    @Test func zonesRankPairsOfTrustZonesAndLeaveOthersOut() throws {
+        let (store, _) = try StoreFixture.store()
+        let zones = [
+            NetworkContext.Zone(name: "app", networks: CIDRSet(["10.0.0.1/32", "10.0.0.2/32"].map { CIDR($0)! })),
+            NetworkContext.Zone(name: "db", networks: CIDRSet([CIDR("10.0.0.4/32")!])),
+        ]
+        let talkers = TopTalkers(by: .zone, zones: zones)
+        try StoreReplay.run(store, sinks: [talkers])
+        let top = talkers.top(10, by: .flows)
+        #expect(top.map(\.key) == [["-", "-"], ["app", "app"], ["app", "db"]])
+        #expect(top.map(\.flows) == [3, 2, 1])
+        #expect(top.first { $0.key == ["app", "db"] }?.bytes == 3000)
     }
 
     @Test func addressCountsBothEndsAndMatchesTheTutorialQuery() throws {

@@ -1,0 +1,30 @@
+public import FlowCore
+public import FlowStore
+
+/// Runs sinks over a store's records the way a scan runs them over sources, so that `filter`,
+/// `ips` and `top` with `--db` print what they print for the logs the store was loaded from.
+public enum StoreReplay {
+    /// Feeds the store's records, in ingest order, through `filter` to `sinks`, then finishes them.
+    ///
+    /// - Parameters:
+    ///   - since: Only records that start at or after this time (Unix seconds).
+    ///   - until: Only records that start before this time.
+    ///   - filter: Keeps a record when true (a `--where` expression); nil keeps every record.
+    /// - Returns: The number of records passed to the sinks.
+    @discardableResult
+    public static func run(
+        _ store: FlowStore, since: Int64? = nil, until: Int64? = nil, filter: ((FlowRecord) -> Bool)? = nil,
+        sinks: [any FlowSink]
+    ) throws(StoreError) -> Int {
+        var kept = 0
+        try store.readRecords(since: since, until: until) { batch in
+            var batch = batch
+            if let filter { batch.records.removeAll { !filter($0) } }
+            guard !batch.records.isEmpty else { return }
+            kept += batch.records.count
+            for sink in sinks { sink.consume(batch) }
+        }
+        for sink in sinks { sink.finish() }
+        return kept
+    }
+}

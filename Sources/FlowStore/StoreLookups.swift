@@ -1,0 +1,200 @@
+import CSQLite
+import FlowCore
+import Glibc
+
+/// The `addresses` and `contexts` lookup tables as the writer sees them: each distinct value gets
+/// an id once, written to its table the first time it is met, and found again in memory after.
+///
+/// The maps are loaded from the store when a writer starts, so ids stay stable across ingests.
+/// They can run ahead of the database when a transaction rolls back; the store then drops the
+/// writer (and these maps) and builds a new one from what was kept.
+final class StoreLookups {
+    private let connection: SQLiteConnection
+    private var addressIDs: [IPAddress: Int64] = [:]
+    /// Address of each id (index 0, the absent address, is unused): rollups print keys from it.
+    private(set) var addresses: [IPAddress] = [.zero]
+    private var contextIDs: [ContextKey: Int64] = [:]
+    private var nextContextID: Int64 = 1
+    private let insertAddress: SQLiteStatement
+    private let insertContext: SQLiteStatement
+    /// The text slots of the record's present fields, for the last presence mask seen.
+    private var textSlotsMask: UInt64 = .max
+    private var presentTextSlots: [(slot: Int, field: FlowField)] = []
+
+    /// A record's strings and enums: what one row of `contexts` holds.
+    struct ContextKey: Hashable {
+        /// Version, action, log status, flow direction, traffic path and encryption status, one
+        /// byte each plus a presence byte (see ``StoreLookups/smallFields(_:)``).
+        var small: UInt64
+        var texts: InlineArray<40, Symbol>
+
+        static func == (lhs: ContextKey, rhs: ContextKey) -> Bool {
+            guard lhs.small == rhs.small else { return false }
+            var (left, right) = (lhs.texts, rhs.texts)
+            return withUnsafeBytes(of: &left) { l in
+                withUnsafeBytes(of: &right) { r in memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(small)
+            var copy = texts
+            withUnsafeBytes(of: &copy) { hasher.combine(bytes: $0) }
+        }
+    }
+
+    init(connection: SQLiteConnection) throws(StoreError) {
+        self.connection = connection
+        insertAddress = try connection.prepare("INSERT INTO addresses (id, address) VALUES (?, ?)", persistent: true)
+        let columns = StoreSchema.contextFields.map { StoreSchema.quoted($0.columnName) }
+        insertContext = try connection.prepare(
+            "INSERT INTO contexts (id, \(columns.joined(separator: ", "))) VALUES (?"
+                + String(repeating: ", ?", count: columns.count) + ")", persistent: true)
+        try load()
+    }
+
+    private func load() throws(StoreError) {
+        addresses = try Self.readAddresses(connection)
+        for (id, address) in addresses.enumerated() where id > 0 { addressIDs[address] = Int64(id) }
+        for (id, record) in try Self.readContexts(connection) {
+            contextIDs[contextKey(record)] = id
+            nextContextID = max(nextContextID, id + 1)
+        }
+    }
+
+    /// Every stored address, indexed by id (index 0, the absent address, holds `.zero`).
+    static func readAddresses(_ connection: SQLiteConnection) throws(StoreError) -> [IPAddress] {
+        var addresses: [IPAddress] = [.zero]
+        let rows = try connection.prepare("SELECT id, address FROM addresses WHERE id > 0 ORDER BY id")
+        while try rows.step() {
+            let id = Int(rows.int64(0))
+            guard let address = IPAddress(rows.text(1)) else {
+                throw StoreError(.corrupt, "the addresses table holds '\(rows.text(1))', not an address", location: connection.path)
+            }
+            if id >= addresses.count { addresses.append(contentsOf: repeatElement(.zero, count: id + 1 - addresses.count)) }
+            addresses[id] = address
+        }
+        return addresses
+    }
+
+    /// Every stored context, as a record holding just the context's fields.
+    static func readContexts(_ connection: SQLiteConnection) throws(StoreError) -> [Int64: FlowRecord] {
+        let fields = StoreSchema.contextFields
+        let contexts = try connection.prepare(
+            "SELECT id, " + fields.map { StoreSchema.quoted($0.columnName) }.joined(separator: ", ") + " FROM contexts")
+        var result: [Int64: FlowRecord] = [:]
+        while try contexts.step() {
+            var record = FlowRecord()
+            for (index, field) in fields.enumerated() where !contexts.isNull(Int32(index + 1)) {
+                let column = Int32(index + 1)
+                record.present |= field.bit
+                switch field {
+                case .version: record.version = UInt8(truncatingIfNeeded: contexts.int64(column))
+                case .trafficPath: record.trafficPath = UInt8(truncatingIfNeeded: contexts.int64(column))
+                case .encryptionStatus: record.encryptionStatus = UInt8(truncatingIfNeeded: contexts.int64(column))
+                case .action: record.action = contexts.text(column) == "REJECT" ? .reject : .accept
+                case .logStatus:
+                    let text = contexts.text(column)
+                    record.logStatus = text == "NODATA" ? .noData : text == "SKIPDATA" ? .skipData : .ok
+                case .flowDirection: record.flowDirection = contexts.text(column) == "egress" ? .egress : .ingress
+                default: record[text: field] = Symbol(contexts.text(column))
+                }
+            }
+            result[contexts.int64(0)] = record
+        }
+        return result
+    }
+
+    // MARK: addresses
+
+    /// The id of a present address, adding it to `addresses` when new.
+    @inline(__always)
+    func addressID(_ address: IPAddress) throws(StoreError) -> Int64 {
+        if let id = addressIDs[address] { return id }
+        let id = Int64(addresses.count)
+        insertAddress.reset()
+        insertAddress.bind(1, id)
+        insertAddress.bind(2, address.description)
+        try insertAddress.step()
+        addresses.append(address)
+        addressIDs[address] = id
+        return id
+    }
+
+    // MARK: contexts
+
+    /// The id of the record's context, adding it to `contexts` when new.
+    @inline(__always)
+    func contextID(_ record: FlowRecord) throws(StoreError) -> Int64 {
+        let key = contextKey(record)
+        if let id = contextIDs[key] { return id }
+        let id = nextContextID
+        try write(record, id: id)
+        nextContextID += 1
+        contextIDs[key] = id
+        return id
+    }
+
+    private func write(_ record: FlowRecord, id: Int64) throws(StoreError) {
+        let statement = insertContext
+        statement.reset()
+        statement.clearBindings()
+        statement.bind(1, id)
+        for (index, field) in StoreSchema.contextFields.enumerated() where record.has(field) {
+            let position = Int32(index + 2)
+            switch field {
+            case .version: statement.bind(position, Int64(record.version))
+            case .trafficPath: statement.bind(position, Int64(record.trafficPath))
+            case .encryptionStatus: statement.bind(position, Int64(record.encryptionStatus))
+            case .action: statement.bind(position, (record.action ?? .accept).name)
+            case .logStatus: statement.bind(position, (record.logStatus ?? .ok).name)
+            case .flowDirection: statement.bind(position, (record.flowDirection ?? .ingress).name)
+            default: statement.bind(position, record[text: field].string)
+            }
+        }
+        try statement.step()
+    }
+
+    /// Only present fields count: a record carries stale values in the slots of absent fields.
+    @inline(__always)
+    private func contextKey(_ record: FlowRecord) -> ContextKey {
+        if record.present != textSlotsMask {
+            textSlotsMask = record.present
+            presentTextSlots = FlowField.textFields.filter { record.has($0) }.map { ($0.textSlot, $0) }
+        }
+        var key = ContextKey(small: Self.smallFields(record), texts: InlineArray(repeating: .empty))
+        for (slot, _) in presentTextSlots { key.texts[slot] = record.texts[slot] }
+        return key
+    }
+
+    @inline(__always)
+    static func smallFields(_ record: FlowRecord) -> UInt64 {
+        var value: UInt64 = 0
+        var presence: UInt64 = 0
+        if record.has(.version) {
+            value |= UInt64(record.version) << 8
+            presence |= 1
+        }
+        if record.has(.action), let action = record.action {
+            value |= UInt64(action.rawValue) << 16
+            presence |= 2
+        }
+        if record.has(.logStatus), let status = record.logStatus {
+            value |= UInt64(status.rawValue) << 24
+            presence |= 4
+        }
+        if record.has(.flowDirection), let direction = record.flowDirection {
+            value |= UInt64(direction.rawValue) << 32
+            presence |= 8
+        }
+        if record.has(.trafficPath) {
+            value |= UInt64(record.trafficPath) << 40
+            presence |= 16
+        }
+        if record.has(.encryptionStatus) {
+            value |= UInt64(record.encryptionStatus) << 48
+            presence |= 32
+        }
+        return value | presence
+    }
+}
