@@ -45,7 +45,7 @@ let package = Package(
             name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression"],
             swiftSettings: strictSettings),
         .target(
-            name: "FlowSources", dependencies: ["FlowCore", "FlowDecoding", "CISAL"],
+            name: "FlowSources", dependencies: ["FlowCore", "FlowDecoding", "FlowAWS", "CISAL"],
             swiftSettings: strictSettings),
         .target(
             name: "FlowLensKit",
@@ -57,8 +57,8 @@ let package = Package(
         .executableTarget(
             name: "flowlens",
             dependencies: [
-                "FlowLensKit", "FlowCore", "FlowDecoding", "FlowExpression", "FlowDetection", "FlowEnrichment",
-                "FlowStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FlowLensKit", "FlowCore", "FlowDecoding", "FlowSources", "FlowAWS", "FlowExpression", "FlowDetection",
+                "FlowEnrichment", "FlowStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         .target(
@@ -90,7 +90,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "FlowLensKitTests",
-            dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit", "FlowTesting"],
+            dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit", "FlowTesting", "FlowAWS"],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

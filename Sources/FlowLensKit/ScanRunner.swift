@@ -18,6 +18,15 @@ public struct ScanOptions: Sendable {
     /// a start time are kept: NODATA and SKIPDATA still say something about their interval).
     public var since: Int64?
     public var until: Int64?
+    /// How `s3://` and `cwl://` sources are reached (credentials, region, filters, concurrency).
+    /// `since`/`until` are copied in by the runner.
+    public var remote = RemoteSources.Settings()
+    /// Records finished sources here and skips those already recorded.
+    public var checkpointPath: String?
+    /// Commit the checkpoint as each source ends (for sinks that make each source durable as it
+    /// ends, like the store); otherwise the caller commits `ScanResult.checkpoint` once its
+    /// output is written, so that a killed run records nothing it did not report.
+    public var checkpointEachSource = false
 
     public init(sources: [String], plan: ColumnPlan? = nil, strict: Bool = false) {
         self.sources = sources
@@ -36,6 +45,13 @@ public struct ScanResult: Sendable {
     /// Records that passed the filter (all records when there is none).
     public var matchedRecords: UInt64
     public var elapsedSeconds: Double
+    /// Sources left out because the checkpoint has them.
+    public var skippedSources = 0
+    /// Things to tell the user about remote sources.
+    public var notes: [String] = []
+    /// The run's checkpoint, with this run's finished sources marked; commit it after the output
+    /// is written (see `ScanOptions.checkpointEachSource`).
+    public var checkpoint: Checkpoint?
 }
 
 /// Runs one pass: resolve sources, decode them in parallel, filter, and feed statistics and sinks.
@@ -56,7 +72,9 @@ public final class ScanRunner {
     public func run(progress: ((ScanProgress) -> Void)? = nil) throws(FlowLensError) -> ScanResult {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
-        let resolution = SourceResolver.resolve(options.sources)
+        let checkpoint = try options.checkpointPath.map { path throws(FlowLensError) in try Checkpoint(path: path) }
+        var resolution = try resolveSources(checkpoint: checkpoint)
+        defer { resolution.remote?.shutdown() }
         let files = resolution.files
         let bytesTotal = files.reduce(0) { $0 + Self.size(of: $1) }
         var statistics = TrafficStatistics()
@@ -81,6 +99,8 @@ public final class ScanRunner {
 
         var decoderOptions = ParallelDecoder.Options(plan: options.plan, strict: options.strict)
         decoderOptions.chunkSize = options.chunkSize
+        resolution.remote?.startFetching()
+        let checkpointEachSource = options.checkpointEachSource
         do {
             try ParallelDecoder(options: decoderOptions).run(files: files) { chunk in
                 if let error = chunk.error, !chunk.isEnd { throw error }
@@ -89,6 +109,14 @@ public final class ScanRunner {
                         chunk: chunk, records: fileRecords, counters: fileCounters)
                     outcomes.append(outcome)
                     for sink in sinks { (sink as? any SourceAwareSink)?.sourceEnded(outcome) }
+                    if let checkpoint, outcome.status == .read || outcome.status == .headerOnly {
+                        if let slice = chunk.file.remote?.logSlice {
+                            checkpoint.markDone(range: slice.range, of: slice.key)
+                        } else if let identity = Checkpoint.identity(of: chunk.file) {
+                            checkpoint.markDone(identity)
+                        }
+                        if checkpointEachSource { try checkpoint.commit() }
+                    }
                     // A file that is not a flow log is reported as failed, not as thousands of
                     // malformed lines.
                     if outcome.wasRead { allCounters.merge(fileCounters) }
@@ -140,15 +168,64 @@ public final class ScanRunner {
             throw FlowLensError(.ioError, "\(error)")
         }
         for sink in sinks { sink.finish() }
-        if !outcomes.contains(where: \.wasRead) {
+        if !outcomes.contains(where: \.wasRead) && !(files.isEmpty && resolution.skipped > 0) {
             let reasons = (resolution.errors + outcomes.compactMap(\.problem)).map(\.description)
             throw FlowLensError(
                 .noInput, "no source could be read",
                 cause: reasons.isEmpty ? "no sources given" : reasons.joined(separator: "; "))
         }
-        return ScanResult(
+        if checkpointEachSource { try checkpoint?.commit() }
+        var result = ScanResult(
             statistics: statistics, outcomes: outcomes, counters: allCounters,
             resolutionErrors: resolution.errors, matchedRecords: matched, elapsedSeconds: elapsed())
+        result.skippedSources = resolution.skipped
+        result.notes = resolution.notes
+        result.checkpoint = checkpoint
+        return result
+    }
+
+    /// The run's sources in the order given: local paths through `SourceResolver`, `s3://` and
+    /// `cwl://` through `RemoteSources`, minus what the checkpoint has.
+    private func resolveSources(checkpoint: Checkpoint?) throws(FlowLensError) -> SourceList {
+        var list = SourceList()
+        var settings = options.remote
+        settings.since = options.since
+        settings.until = options.until
+        if options.plan != nil { settings.lookUpLogFormat = false }
+        var local: [String] = []
+        func flushLocal() {
+            guard !local.isEmpty else { return }
+            let resolved = SourceResolver.resolve(local)
+            local = []
+            list.errors += resolved.errors
+            for var file in resolved.files {
+                if let checkpoint, let identity = Checkpoint.identity(of: file), checkpoint.isDone(identity) {
+                    list.skipped += 1
+                    continue
+                }
+                file.index = list.files.count
+                list.files.append(file)
+            }
+        }
+        for spec in options.sources {
+            guard RemoteSources.isRemote(spec) else {
+                local.append(spec)
+                continue
+            }
+            flushLocal()
+            let remote = list.remote ?? RemoteSources(settings: settings, checkpoint: checkpoint)
+            list.remote = remote
+            do {
+                let resolved = try remote.resolve(spec, startingIndex: list.files.count)
+                list.files += resolved.files
+                list.skipped += resolved.skipped
+                list.notes += resolved.notes
+            } catch {
+                list.errors.append(error)
+            }
+        }
+        flushLocal()
+        return list
     }
 
     private static func size(of file: SourceFile) -> Int {
@@ -167,6 +244,8 @@ public final class ScanRunner {
         if let error = chunk.error {
             outcome.status = records > 0 ? .partial : .failed
             outcome.problem = error
+        } else if records == 0 && chunk.file.remote?.logSlice != nil {
+            // An hour without events in a log group is quiet traffic, not a broken source.
         } else if chunk.textBytes == 0 {
             outcome.status = .failed
             outcome.problem = FlowLensError(.emptySource, "the file is empty", location: name)
@@ -188,4 +267,13 @@ public final class ScanRunner {
         }
         return outcome
     }
+}
+
+/// The sources of one run, resolved.
+private struct SourceList {
+    var files: [SourceFile] = []
+    var errors: [FlowLensError] = []
+    var skipped = 0
+    var notes: [String] = []
+    var remote: RemoteSources?
 }

@@ -67,7 +67,10 @@ public struct TrafficStatistics: Sendable {
         }
         let packets = r.packets
         let bytes = r.bytes
-        guard present & (FlowField.bytes.bit | FlowField.packets.bit) != 0 else { return }
+        // NODATA and SKIPDATA records carry neither volume nor addresses; a custom format without
+        // bytes and packets still describes flows.
+        let flowFields = FlowField.bytes.bit | FlowField.packets.bit | FlowField.srcaddr.bit | FlowField.dstaddr.bit
+        guard present & flowFields != 0 else { return }
         total.add(packets: packets, bytes: bytes)
         if interface >= 0 { interfaces[interface].traffic.add(packets: packets, bytes: bytes) }
         if r.action == .accept {

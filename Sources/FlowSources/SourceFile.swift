@@ -41,15 +41,20 @@ public final class RemoteContent: Sendable, Hashable {
     public let identity: String
     /// Expected size in bytes when known (0 otherwise), for progress.
     public let expectedSize: Int
+    /// For a slice of a CloudWatch Logs group: the checkpoint key and the time range it covers.
+    /// An empty slice is normal (no traffic in that hour), not an empty file.
+    public let logSlice: (key: String, range: Checkpoint.TimeRange)?
     private let fetcher: @Sendable () throws(FlowLensError) -> [UInt8]
 
     public init(
         url: String, identity: String, expectedSize: Int = 0,
+        logSlice: (key: String, range: Checkpoint.TimeRange)? = nil,
         fetch: @escaping @Sendable () throws(FlowLensError) -> [UInt8]
     ) {
         self.url = url
         self.identity = identity
         self.expectedSize = expectedSize
+        self.logSlice = logSlice
         fetcher = fetch
     }
 

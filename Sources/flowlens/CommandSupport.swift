@@ -18,6 +18,10 @@ enum CommandSupport {
                 if let problem = outcome.problem { Stderr.print("flowlens: \(outcome.status.rawValue): \(problem)") }
             }
             for error in result.resolutionErrors where reportProblems { Stderr.print("flowlens: \(error)") }
+            for note in result.notes { Stderr.print("flowlens: note: \(note)") }
+            if result.skippedSources > 0 {
+                Stderr.print("flowlens: \(result.skippedSources) source(s) already done according to the checkpoint")
+            }
             return result
         } catch {
             progress.clear()

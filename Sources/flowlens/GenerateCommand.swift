@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowCore
 import FlowLensKit
+import FlowSources
 import Foundation
 
 extension FlowLens {

@@ -5,6 +5,8 @@ import FlowDetection
 import FlowEnrichment
 import FlowExpression
 import FlowLensKit
+import FlowAWS
+import FlowSources
 import Foundation
 
 extension FlowLens {
@@ -53,8 +55,16 @@ extension FlowLens {
         @Option(help: "Also ingest the records and alerts into this SQLite store (see ingest).")
         var db: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Record finished sources in this file and skip them on the next run.",
+                discussion: "S3 objects by key and ETag, files by path, size and time, CloudWatch Logs by time range."))
+        var checkpoint: String?
+
         mutating func run() async throws {
-            let runner = ScanRunner(options: try input.scanOptions())
+            var options = try input.scanOptions()
+            options.checkpointPath = checkpoint
+            let runner = ScanRunner(options: options)
             let storeSink = try db.map { StoreSink(store: try StoreSupport.open($0), sources: input.sources) }
             var sets: [String: CIDRSet] = [:]
             var sink: DetectionSink?
@@ -88,6 +98,8 @@ extension FlowLens {
                 }
             case .json: print(try CommandSupport.json(summary))
             }
+            // Only now is everything this run read reported: record it as done.
+            try CommandSupport.orExit { () throws(FlowLensError) in try result.checkpoint?.commit() }
             if let failOn, raised.contains(where: { $0.severity >= failOn.value }) {
                 throw ExitCode(3)
             }
@@ -97,7 +109,7 @@ extension FlowLens {
 
 /// Flags shared by every command that reads sources.
 struct SourceOptions: ParsableArguments {
-    @Argument(help: "Files, folders, globs, or - for stdin.")
+    @Argument(help: "Files, folders, globs, - for stdin, s3://bucket/prefix, or cwl://log-group[?stream=prefix].")
     var sources: [String]
 
     @Option(help: "Field list for sources without a header line, e.g. \"version srcaddr dstaddr ...\".")
@@ -112,8 +124,30 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Only records that start before this time: RFC 3339 or relative (1h).")
     var until: String?
 
+    @Option(help: "AWS profile from ~/.aws/config and ~/.aws/credentials (else AWS_PROFILE, else default).")
+    var profile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "AWS region for API calls and, for S3, the regions to read (repeatable).",
+            discussion: "Else AWS_REGION, AWS_DEFAULT_REGION or the profile's region; S3 reads every region then."))
+    var region: [String] = []
+
+    @Option(help: "S3 layout filter: only these AWS accounts (repeatable).")
+    var account: [String] = []
+
+    @Option(help: "Send AWS requests here (an S3-compatible store, a local test server); else AWS_ENDPOINT_URL.")
+    var endpointURL: String?
+
+    @Option(help: "Assume this IAM role (STS AssumeRole) with the credentials found.")
+    var roleArn: String?
+
+    @Option(help: "S3 objects downloaded at once.")
+    var fetchConcurrency = 8
+
     func validate() throws {
         if sources.isEmpty { throw ValidationError("give at least one source (a file, folder, glob or -)") }
+        if fetchConcurrency < 1 { throw ValidationError("--fetch-concurrency must be at least 1") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.parseTime(value, now: 0) == nil {
                 throw ValidationError("\(name): '\(value)' is not an RFC 3339 time or a duration such as 6h")
@@ -130,6 +164,14 @@ struct SourceOptions: ParsableArguments {
         let now = Int64(Date().timeIntervalSince1970)
         options.since = since.flatMap { Timestamp.parseTime($0, now: now) }
         options.until = until.flatMap { Timestamp.parseTime($0, now: now) }
+        options.remote.now = now
+        options.remote.aws.profile = profile
+        options.remote.aws.region = region.first
+        options.remote.aws.endpointURL = endpointURL
+        options.remote.aws.roleARN = roleArn
+        options.remote.regions = Set(region)
+        options.remote.accounts = Set(account)
+        options.remote.concurrency = fetchConcurrency
         return options
     }
 }

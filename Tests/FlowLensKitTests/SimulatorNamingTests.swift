@@ -1,5 +1,6 @@
 import FlowCore
 import FlowLensKit
+import FlowSources
 import Foundation
 import Testing
 

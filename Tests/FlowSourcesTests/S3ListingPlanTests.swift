@@ -50,7 +50,7 @@ final class RecordingLister: ObjectLister {
                         let folder = hive
                             ? "AWSLogs/aws-account-id=\(account)/aws-service=vpcflowlogs/aws-region=\(region)/"
                             : "AWSLogs/\(account)/vpcflowlogs/\(region)/"
-                        let date = S3KeyLayout.datePath(style: hive ? .hive : .plain, day: day, hour: hourly ? hour : nil)
+                        let date = (hive ? S3KeyLayout.hive : .plain).datePath(day: day, hour: hourly ? hour : nil)
                         keys.append(folder + date + "\(account)_vpcflowlogs_\(region)_\(id)_\(stamp)_abcd1234.log.gz")
                     }
                 }
@@ -60,16 +60,16 @@ final class RecordingLister: ObjectLister {
     }
 
     @Test func keyLayoutsParse() {
-        let plain = S3KeyLayout(
+        let plain = FlowLogObjectKey(
             key: "logs/AWSLogs/111122223333/vpcflowlogs/eu-west-1/2026/11/28/111122223333_vpcflowlogs_eu-west-1_fl-0abc_20261128T1205Z_9f8e.log.gz")
         #expect(plain?.style == .plain && plain?.root == "logs/AWSLogs/")
         #expect(plain?.account == "111122223333" && plain?.region == "eu-west-1" && plain?.flowLogID == "fl-0abc")
         #expect(plain?.fileTime == CivilDate(year: 2026, month: 11, day: 28).unixSeconds + 12 * 3600 + 5 * 60)
-        let hive = S3KeyLayout(
+        let hive = FlowLogObjectKey(
             key: "AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=28/hour=05/111122223333_vpcflowlogs_us-east-1_fl-0abc_20261128T0550Z_9f8e.log.parquet")
         #expect(hive?.style == .hive && hive?.account == "111122223333" && hive?.region == "us-east-1")
         #expect(hive?.fileTime == CivilDate(year: 2026, month: 11, day: 28).unixSeconds + 5 * 3600 + 50 * 60)
-        #expect(S3KeyLayout(key: "other/prefix/file.log") == nil)
+        #expect(FlowLogObjectKey(key: "other/prefix/file.log") == nil)
         #expect(CivilDate(unixSeconds: 0) == CivilDate(year: 1970, month: 1, day: 1))
         #expect(CivilDate(year: 2028, month: 2, day: 29).next == CivilDate(year: 2028, month: 3, day: 1))
     }
@@ -86,13 +86,13 @@ final class RecordingLister: ObjectLister {
         plan.lateness = 900
         let objects = try plan.objects(using: lister)
         // 144 deliveries a day from each of two flow logs, plus the next day's first 15 minutes.
-        let times = objects.compactMap { S3KeyLayout(key: $0.key)?.fileTime }
+        let times = objects.compactMap { FlowLogObjectKey(key: $0.key)?.fileTime }
         #expect(times.count == objects.count)
         #expect(times.allSatisfy { $0 >= day.unixSeconds && $0 < day.next.unixSeconds + 900 })
         #expect(objects.count == 2 * 144 + 2 * 2)
         #expect(times == times.sorted())
-        let dayPath = S3KeyLayout.datePath(style: hive ? .hive : .plain, day: day)
-        let nextPath = S3KeyLayout.datePath(style: hive ? .hive : .plain, day: day.next)
+        let dayPath = (hive ? S3KeyLayout.hive : .plain).datePath(day: day)
+        let nextPath = (hive ? S3KeyLayout.hive : .plain).datePath(day: day.next)
         for request in lister.requests where request.prefix.contains("20") && request.delimiter == nil {
             let narrowNextDay = request.prefix.contains(nextPath) && request.prefix.hasSuffix("T00")
             #expect(request.prefix.contains(dayPath) || narrowNextDay, "listed \(request.prefix)")

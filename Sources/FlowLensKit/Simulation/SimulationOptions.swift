@@ -1,4 +1,5 @@
 public import FlowCore
+public import FlowSources
 
 /// Everything `flowlens generate` can be told: where to write, how much, in which format.
 ///

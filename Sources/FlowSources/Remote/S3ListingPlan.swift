@@ -54,7 +54,7 @@ public struct S3ListingPlan: Sendable {
         }
         var seen = Set<String>()
         let kept = found.filter { !$0.key.hasSuffix("/") && inRange($0.key) && seen.insert($0.key).inserted }
-        return kept.map { (S3KeyLayout(key: $0.key)?.fileTime ?? 0, $0) }
+        return kept.map { (FlowLogObjectKey(key: $0.key)?.fileTime ?? 0, $0) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.key < $1.1.key }
             .map(\.1)
     }
@@ -62,7 +62,7 @@ public struct S3ListingPlan: Sendable {
     private var end: Int64 { (until ?? now) + lateness }
 
     private func inRange(_ key: String) -> Bool {
-        guard let time = S3KeyLayout(key: key)?.fileTime else { return true }
+        guard let time = FlowLogObjectKey(key: key)?.fileTime else { return true }
         if let since, time < since { return false }
         return since == nil && until == nil ? true : time < end
     }
@@ -79,7 +79,7 @@ public struct S3ListingPlan: Sendable {
         for accountFolder in accountFolders {
             let account = Self.value(accountFolder, "aws-account-id")
             if !accounts.isEmpty && !accounts.contains(account) { continue }
-            let style: S3KeyLayout.Style = accountFolder.hasPrefix("aws-account-id=") ? .hive : .plain
+            let style: S3KeyLayout = accountFolder.hasPrefix("aws-account-id=") ? .hive : .plain
             let service = pinned.count >= 2 ? pinned[1] : (style == .hive ? "aws-service=vpcflowlogs" : "vpcflowlogs")
             let servicePrefix = root + accountFolder + "/" + service + "/"
             let regionFolders: [String]
@@ -109,7 +109,7 @@ public struct S3ListingPlan: Sendable {
     }
 
     private func listDays(
-        regionPrefix: String, style: S3KeyLayout.Style, since: Int64, namePrefix: String,
+        regionPrefix: String, style: S3KeyLayout, since: Int64, namePrefix: String,
         lister: some ObjectLister, into found: inout [ListedObject]
     ) throws(FlowLensError) {
         let rangeEnd = until ?? now
@@ -119,7 +119,7 @@ public struct S3ListingPlan: Sendable {
         var hourly = false
         while day <= lastDay {
             let dayStart = day.unixSeconds
-            let dayPrefix = regionPrefix + S3KeyLayout.datePath(style: style, day: day)
+            let dayPrefix = regionPrefix + style.datePath(day: day)
             let hours = (0..<24).filter { hour in
                 let start = dayStart + Int64(hour) * 3600
                 return start + 3600 > since && start < end
@@ -130,7 +130,7 @@ public struct S3ListingPlan: Sendable {
                 for hour in hours {
                     if hourly {
                         listed += try lister.list(
-                            prefix: regionPrefix + S3KeyLayout.datePath(style: style, day: day, hour: hour),
+                            prefix: regionPrefix + style.datePath(day: day, hour: hour),
                             delimiter: nil
                         ).objects
                     } else {
@@ -153,7 +153,7 @@ public struct S3ListingPlan: Sendable {
                 }
             }
             for object in listed {
-                if let layout = S3KeyLayout(key: object.key), let id = layout.flowLogID { flowLogIDs.insert(id) }
+                if let layout = FlowLogObjectKey(key: object.key), let id = layout.flowLogID { flowLogIDs.insert(id) }
                 if object.key.dropFirst(dayPrefix.count).contains("/") { hourly = true }
             }
             found += listed

@@ -1,4 +1,4 @@
-/// What an S3 key of a flow log delivery says about itself, in either of AWS's two layouts:
+/// What the S3 key of a flow log delivery says about itself, in either of AWS's two layouts:
 ///
 /// - plain: `AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{mm}/{dd}/[{HH}/]{name}`
 /// - Hive-compatible: `AWSLogs/aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/
@@ -6,12 +6,8 @@
 ///
 /// where `{name}` is `{account}_vpcflowlogs_{region}_{flow-log-id}_{yyyymmddTHHmmZ}_{hash}.log.gz`
 /// (or `.parquet`), stamped with the end of the delivery window.
-public struct S3KeyLayout: Sendable, Equatable {
-    public enum Style: Sendable, Equatable {
-        case plain, hive
-    }
-
-    public var style: Style
+public struct FlowLogObjectKey: Sendable, Equatable {
+    public var style: S3KeyLayout
     /// Everything up to and including `AWSLogs/`.
     public var root: String
     public var account: String?
@@ -59,11 +55,41 @@ public struct S3KeyLayout: Sendable, Equatable {
         else { return nil }
         return CivilDate(year: year, month: month, day: day).unixSeconds + Int64(hour * 3600 + minute * 60)
     }
+}
+
+/// How S3 object keys are laid out for a flow log delivered to S3.
+public enum S3KeyLayout: String, CaseIterable, Sendable, Hashable {
+    /// `AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{mm}/{dd}/[{HH}/]`.
+    case plain
+    /// `AWSLogs/aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/year={yyyy}/
+    /// month={mm}/day={dd}/[hour={HH}/]`, AWS's "Hive-compatible S3 prefix" option.
+    case hive
+
+    /// The object key of one delivered file, exactly as AWS names it:
+    /// `{account}_vpcflowlogs_{region}_{flow-log-id}_{yyyymmddTHHmmZ}_{hash}.log.gz` in the
+    /// folder of its delivery time (`.log` when `gzip` is false, which AWS never does but makes
+    /// uncompressed runs readable with the same tools).
+    public func objectKey(
+        account: String, region: String, flowLogID: String, time: Int64, hash: String, hourly: Bool, gzip: Bool = true
+    ) -> String {
+        let day = CivilDate(unixSeconds: time)
+        let secondOfDay = Int(time - day.unixSeconds)
+        let hour = secondOfDay / 3600
+        let minute = secondOfDay % 3600 / 60
+        let folder: String
+        switch self {
+        case .plain: folder = "AWSLogs/\(account)/vpcflowlogs/\(region)/"
+        case .hive: folder = "AWSLogs/aws-account-id=\(account)/aws-service=vpcflowlogs/aws-region=\(region)/"
+        }
+        let stamp = Self.stampPrefix(day: day, hour: hour) + (minute < 10 ? "0\(minute)Z" : "\(minute)Z")
+        return folder + datePath(day: day, hour: hourly ? hour : nil)
+            + "\(account)_vpcflowlogs_\(region)_\(flowLogID)_\(stamp)_\(hash).log" + (gzip ? ".gz" : "")
+    }
 
     /// The folder of one day (and hour, for hourly partitions) below a region folder.
-    public static func datePath(style: Style, day: CivilDate, hour: Int? = nil) -> String {
+    public func datePath(day: CivilDate, hour: Int? = nil) -> String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        switch style {
+        switch self {
         case .plain:
             return "\(day.year)/\(two(day.month))/\(two(day.day))/" + (hour.map { "\(two($0))/" } ?? "")
         case .hive:
