@@ -51,3 +51,5 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+# The Parquet reader under libFuzzer + AddressSanitizer for a bounded time (fails on a crash).
+scripts/fuzz-parquet.sh 60
