@@ -21,12 +21,10 @@ public struct ScanOptions: Sendable {
     /// How `s3://` and `cwl://` sources are reached (credentials, region, filters, concurrency).
     /// `since`/`until` are copied in by the runner.
     public var remote = RemoteSources.Settings()
-    /// Records finished sources here and skips those already recorded.
+    /// Records finished sources here and skips those already recorded. The runner only marks
+    /// them: the caller commits `ScanResult.checkpoint` once its output is written (or stored),
+    /// so that a run killed at any point records nothing it did not deliver.
     public var checkpointPath: String?
-    /// Commit the checkpoint as each source ends (for sinks that make each source durable as it
-    /// ends, like the store); otherwise the caller commits `ScanResult.checkpoint` once its
-    /// output is written, so that a killed run records nothing it did not report.
-    public var checkpointEachSource = false
 
     public init(sources: [String], plan: ColumnPlan? = nil, strict: Bool = false) {
         self.sources = sources
@@ -50,7 +48,7 @@ public struct ScanResult: Sendable {
     /// Things to tell the user about remote sources.
     public var notes: [String] = []
     /// The run's checkpoint, with this run's finished sources marked; commit it after the output
-    /// is written (see `ScanOptions.checkpointEachSource`).
+    /// is written (see `ScanOptions.checkpointPath`).
     public var checkpoint: Checkpoint?
 }
 
@@ -99,8 +97,8 @@ public final class ScanRunner {
 
         var decoderOptions = ParallelDecoder.Options(plan: options.plan, strict: options.strict)
         decoderOptions.chunkSize = options.chunkSize
+        for sink in sinks { (sink as? any SourceAwareSink)?.sourcesResolved(files) }
         resolution.remote?.startFetching()
-        let checkpointEachSource = options.checkpointEachSource
         do {
             try ParallelDecoder(options: decoderOptions).run(files: files) { chunk in
                 if let error = chunk.error, !chunk.isEnd { throw error }
@@ -115,7 +113,6 @@ public final class ScanRunner {
                         } else if let identity = Checkpoint.identity(of: chunk.file) {
                             checkpoint.markDone(identity)
                         }
-                        if checkpointEachSource { try checkpoint.commit() }
                     }
                     // A file that is not a flow log is reported as failed, not as thousands of
                     // malformed lines.
@@ -174,7 +171,6 @@ public final class ScanRunner {
                 .noInput, "no source could be read",
                 cause: reasons.isEmpty ? "no sources given" : reasons.joined(separator: "; "))
         }
-        if checkpointEachSource { try checkpoint?.commit() }
         var result = ScanResult(
             statistics: statistics, outcomes: outcomes, counters: allCounters,
             resolutionErrors: resolution.errors, matchedRecords: matched, elapsedSeconds: elapsed())

@@ -3,16 +3,24 @@ public import FlowDetection
 public import FlowSources
 public import FlowStore
 
-/// A sink that also hears when each source ends, with its outcome (read, partial, failed).
+/// A sink that also hears which sources the run resolved and when each one ends, with its
+/// outcome (read, partial, failed).
 public protocol SourceAwareSink: FlowSink {
+    /// Called once before the first batch; `files[i]` is the source of batches with index `i`.
+    func sourcesResolved(_ files: [SourceFile])
     func sourceEnded(_ outcome: SourceOutcome)
+}
+
+extension SourceAwareSink {
+    public func sourcesResolved(_ files: [SourceFile]) {}
 }
 
 /// Ingests a run into a ``FlowStore``: one transaction per source, committed only when the
 /// source was read to its end, so a source that fails mid-file leaves nothing behind.
 ///
 /// A file whose content hash the store already holds is skipped (ingest is idempotent). Standard
-/// input is hashed over its records instead and rolled back at its end when already known. A
+/// input and remote sources are hashed over their records instead and rolled back at their end
+/// when already known. A
 /// store error (locked, disk full) stops the ingest; ``error`` then says why.
 public final class StoreSink: SourceAwareSink {
     /// What happened to one source.
@@ -23,7 +31,7 @@ public final class StoreSink: SourceAwareSink {
     }
 
     public let store: FlowStore
-    private let files: [SourceFile]
+    private var files: [SourceFile] = []
     public private(set) var receipts: [Receipt] = []
     /// The first store error; once set, nothing more is written.
     public private(set) var error: StoreError?
@@ -31,10 +39,12 @@ public final class StoreSink: SourceAwareSink {
     private var skipping: String?
     private var streamHash: ContentHash.State?
 
-    /// - Parameter sources: The run's source specs, resolved the same way ``ScanRunner`` does.
-    public init(store: FlowStore, sources: [String]) {
+    public init(store: FlowStore) {
         self.store = store
-        files = SourceResolver.resolve(sources).files
+    }
+
+    public func sourcesResolved(_ files: [SourceFile]) {
+        self.files = files
     }
 
     public var recordsIngested: Int {
@@ -58,7 +68,9 @@ public final class StoreSink: SourceAwareSink {
         streamHash = nil
         let file = index < files.count ? files[index] : SourceFile(index: index, path: "-", isStandardInput: true)
         do {
-            if file.isStandardInput {
+            // Standard input and remote content (S3 objects, CloudWatch slices) have no file to
+            // hash first: their records are hashed as they pass.
+            if file.isStandardInput || file.remote != nil {
                 streamHash = ContentHash.State()
                 try store.beginSource(name: file.displayName, hash: "pending-\(index)", size: 0)
                 return

@@ -3,6 +3,7 @@ import FlowCore
 import FlowDetection
 import FlowExpression
 import FlowLensKit
+import FlowSources
 import FlowStore
 import Foundation
 
@@ -20,6 +21,7 @@ extension FlowLens {
                   flowlens ingest 'logs/2026/11/*.log.gz' --db flows.db
                   zcat a.log.gz | flowlens ingest - --db flows.db
                   flowlens ingest ./logs --db web.db --where 'addr in web' --config flowlens.yml
+                  flowlens ingest s3://my-bucket/AWSLogs/ --since 1d --db flows.db --checkpoint ingest.ckpt
                 """)
 
         @OptionGroup var input: SourceOptions
@@ -36,17 +38,28 @@ extension FlowLens {
         @Flag(help: "Never show progress, even on a terminal.")
         var quiet = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Record finished sources in this file and skip them on the next run.",
+                discussion: "S3 objects by key and ETag, files by path, size and time, CloudWatch Logs by time range."))
+        var checkpoint: String?
+
         mutating func run() async throws {
-            let runner = ScanRunner(options: try input.scanOptions())
+            var options = try input.scanOptions()
+            options.checkpointPath = checkpoint
+            let runner = ScanRunner(options: options)
             if let whereExpression {
                 let filter = try CommandSupport.filter(whereExpression, sets: CommandSupport.namedSets(config: config))
                 runner.filter = { filter.matches($0) }
             }
             let store = try StoreSupport.open(db)
-            let sink = StoreSink(store: store, sources: input.sources)
+            let sink = StoreSink(store: store)
             runner.sinks.append(sink)
             let result = try CommandSupport.run(runner, progress: ProgressLine(enabled: !quiet))
             try StoreSupport.report(sink, seconds: result.elapsedSeconds)
+            // The store has committed everything: only now are the sources done. A run killed
+            // earlier reads them again, and the store's content hashes keep them from counting twice.
+            try CommandSupport.orExit { () throws(FlowLensError) in try result.checkpoint?.commit() }
         }
     }
 }

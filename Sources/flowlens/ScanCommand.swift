@@ -65,7 +65,7 @@ extension FlowLens {
             var options = try input.scanOptions()
             options.checkpointPath = checkpoint
             let runner = ScanRunner(options: options)
-            let storeSink = try db.map { StoreSink(store: try StoreSupport.open($0), sources: input.sources) }
+            let storeSink = try db.map { StoreSink(store: try StoreSupport.open($0)) }
             var sets: [String: CIDRSet] = [:]
             var sink: DetectionSink?
             if !noRules {

@@ -229,4 +229,54 @@ import Testing
         #expect(CloudWatchLocation(url: "cwl://\(group)?stream=eni-0abc")?.streamPrefix == "eni-0abc")
         #expect(CloudWatchLocation(url: "cwl://\(group)")?.logGroup == group)
     }
+
+    /// The promise for `--checkpoint`: a run killed at any point and run again loses
+    /// nothing and counts nothing twice. The real binary ingests from S3 and is killed (SIGKILL)
+    /// at several points; a last run completes; the store then holds every record exactly once.
+    @Test func ingestKilledAtAnyPointLosesNothingAndCountsNothingTwice() async throws {
+        let (bucket, local) = try await Self.bucketWithTwoHours()
+        let expected = try Self.scan([local + "/AWSLogs"]).statistics.records
+        let work = try Self.folder()
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("flowlens").path
+        #expect(FileManager.default.isExecutableFile(atPath: binary), "flowlens binary not next to the tests: \(binary)")
+        let arguments = [
+            "ingest", "s3://\(bucket)/", "--db", work + "/flows.db", "--checkpoint", work + "/ingest.ckpt",
+            "--endpoint-url", try Self.endpoint(), "--region", Self.region, "--quiet",
+        ]
+        func run(killAfter seconds: Double?) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+            environment["AWS_ACCESS_KEY_ID"] = "testing"
+            environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+            environment["HOME"] = work
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if let seconds {
+                Thread.sleep(forTimeInterval: seconds)
+                kill(process.processIdentifier, SIGKILL)
+            }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        for delay in [0.3, 0.8, 1.5, 2.5] { _ = try run(killAfter: delay) }
+        #expect(try run(killAfter: nil) == 0)
+        let count = Process()
+        count.executableURL = URL(fileURLWithPath: binary)
+        count.arguments = ["query", "--db", work + "/flows.db", "--format", "csv", "SELECT count(*) FROM flows"]
+        let output = Pipe()
+        count.standardOutput = output
+        try count.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        count.waitUntilExit()
+        let stored = text.split(separator: "\n").last.flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(stored == expected, "store holds \(text) records, the files \(expected)")
+        // Everything is recorded now: another run reads nothing.
+        let again = try Self.checkpointedRun("s3://\(bucket)/", checkpoint: work + "/ingest.ckpt", commit: false)
+        #expect(again.read == 0 && again.records == 0)
+    }
 }

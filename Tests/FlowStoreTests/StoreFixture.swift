@@ -44,7 +44,7 @@ enum StoreFixture {
     static func ingest(_ sources: [String], into db: String) throws -> StoreSink {
         let store = try FlowStore(path: db)
         let runner = ScanRunner(options: ScanOptions(sources: sources))
-        let sink = StoreSink(store: store, sources: sources)
+        let sink = StoreSink(store: store)
         runner.sinks.append(sink)
         _ = try runner.run()
         return sink
