@@ -76,12 +76,28 @@ public final class DetectionEngine {
     }
 
     public func process(_ batch: FlowBatch) {
+        process(batch, matches: findMatches(in: batch))
+    }
+
+    /// Which records of a batch each rule matches: the stateless half of ``process(_:)``.
+    ///
+    /// Reads only the compiled rules, so it is safe from any thread, and a caller can match the
+    /// next batch while ``process(_:matches:)`` applies the previous one.
+    public func findMatches(in batch: FlowBatch) -> BatchMatches {
+        var found = BatchMatches()
+        plan.run(batch.records) { rule, hits in found.hits.append((rule, hits)) }
+        return found
+    }
+
+    /// Applies a batch's matches, found by ``findMatches(in:)`` for this same batch, to the rules'
+    /// state. Batches must be applied in order, from one thread at a time.
+    public func process(_ batch: FlowBatch, matches found: BatchMatches) {
         records += batch.records.count
         // Rule by rule over the whole batch: rules are independent, so the order in which their
         // matches are handled does not change any result. Records are read in place: a record
         // is hundreds of bytes and most rules only look at a few fields.
         batch.records.withUnsafeBufferPointer { buffer in
-            plan.run(batch.records) { index, hits in
+            for (index, hits) in found.hits {
                 matches[index] += hits.count
                 dispatch(kinds[index], hits, buffer)
             }
@@ -160,4 +176,13 @@ public final class DetectionEngine {
             }
         }
     }
+}
+
+/// The records of one batch that each rule matched, as ``DetectionEngine/findMatches(in:)`` found them.
+public struct BatchMatches: Sendable {
+    /// (rule index, indices of matching records in order), for rules with at least one match.
+    var hits: [(Int, [Int])] = []
+
+    /// No matches yet.
+    public init() {}
 }
