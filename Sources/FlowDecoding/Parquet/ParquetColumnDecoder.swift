@@ -215,6 +215,12 @@ final class ParquetColumnDecoder {
         let op = column.op
         let extraCount = output.extraCount
         let isExtra = op.kind == .extra
+        // Local copies for the per-row loops: reading the class's stored properties there costs an
+        // exclusivity check per value. The interner is swapped out and back rather than copied.
+        let levels = self.levels
+        var interner = LocalInterner(capacity: 1)
+        swap(&interner, &self.interner)
+        defer { swap(&interner, &self.interner) }
         // Rows whose level is below the maximum are null: their field stays absent.
         var presentCount = count
         if maxLevel > 0 {
