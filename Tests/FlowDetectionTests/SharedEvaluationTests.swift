@@ -1,0 +1,114 @@
+import FlowCore
+import FlowDecoding
+@testable import FlowDetection
+import FlowEnrichment
+import FlowExpression
+import FlowLensKit
+import FlowTesting
+import Testing
+
+/// The shared rule evaluation (one tree of conditions for all rules) and the flat key index
+/// find exactly what rule-by-rule filtering and a dictionary find.
+@Suite struct SharedEvaluationTests {
+    static let t0: Int64 = 1_793_577_600
+
+    /// Varied records: both directions, internal and external ends, accepted and rejected, TCP and
+    /// UDP, small probes and bulk transfers, NAT-translated and not.
+    static func records() throws -> [FlowRecord] {
+        let header =
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags pkt-srcaddr pkt-dstaddr"
+        let sources = ["10.0.1.5", "10.0.2.7", "192.0.2.9", "198.51.100.4", "172.16.0.3"]
+        let destinations = ["10.0.3.9", "203.0.113.7", "8.8.8.8", "10.0.1.5"]
+        let ports = [22, 53, 80, 443, 3389, 4444, 23, 50_123]
+        var lines = [header]
+        for i in 0..<400 {
+            let src = sources[i % sources.count]
+            let dst = destinations[(i / 3) % destinations.count]
+            let port = ports[(i / 7) % ports.count]
+            let proto = i % 5 == 0 ? 17 : 6
+            let packets = i % 4 == 0 ? 1 : 30 + i
+            let bytes = packets == 1 ? 44 : packets * 900
+            let action = i % 6 == 0 ? "REJECT" : "ACCEPT"
+            let flags = [2, 18, 19, 3][i % 4]
+            let pktSrc = i % 9 == 0 ? "10.0.9.9" : "-"
+            let srcport = i % 2 == 0 ? 40_000 + i : port
+            let dstport = i % 2 == 0 ? port : 40_000 + i
+            lines.append(
+                "2 123456789012 eni-\(i % 3) \(src) \(dst) \(srcport) \(dstport) \(proto) \(packets) \(bytes) \(Self.t0 + Int64(i)) \(Self.t0 + Int64(i) + 60) \(action) OK \(flags) \(pktSrc) -"
+            )
+        }
+        return try DecoderHarness.decode(lines.joined(separator: "\n")).records
+    }
+
+    static func set(_ blocks: String...) -> CIDRSet { CIDRSet(blocks.compactMap { CIDR($0) }) }
+
+    static let sets: [String: CIDRSet] = {
+        var context = NetworkContext(
+            trusted: set("10.0.2.0/24"), dnsResolvers: set("10.0.0.2/32"), intel: set("203.0.113.7/32"))
+        context.natGateways = set("10.0.9.9/32", "10.0.1.5/32")
+        return context.namedSets
+    }()
+
+    @Test func theSharedTreeMatchesWhatEachRuleMatchesAlone() throws {
+        let records = try Self.records()
+        let definitions = try RuleLoader.builtin()
+        let filters = try definitions.map { try FlowFilter($0.match, sets: Self.sets) }
+        let plan = try MatchPlan(filters.map(\.expression), sets: Self.sets)
+        var shared = Array(repeating: [Int](), count: filters.count)
+        plan.run(records) { rule, hits in shared[rule] = hits }
+        for (index, filter) in filters.enumerated() {
+            #expect(shared[index] == filter.matchingIndices(in: records), "\(definitions[index].id)")
+        }
+        // The records are not vacuous: several rules match some of them.
+        #expect(shared.count { !$0.isEmpty } >= 5)
+    }
+
+    @Test func identicalAndOverlappingExpressionsShareNodes() throws {
+        let texts = [
+            "request and protocol = tcp and dstport = 22", "request and protocol = tcp and dstport = 22",
+            "request and protocol = tcp", "protocol = tcp and request and action = REJECT", "not request",
+        ]
+        let records = try Self.records()
+        let filters = try texts.map { try FlowFilter($0) }
+        let plan = try MatchPlan(filters.map(\.expression), sets: FlowFilter.defaultSets)
+        var shared = Array(repeating: [Int](), count: filters.count)
+        plan.run(records) { rule, hits in shared[rule] = hits }
+        for (index, filter) in filters.enumerated() { #expect(shared[index] == filter.matchingIndices(in: records)) }
+        // The two identical rules and the third share request -> protocol = tcp (-> dstport = 22);
+        // the fourth, whose shared terms come in the other order, runs as one chained filter;
+        // and `not request`: five filters for five rules instead of eleven terms.
+        #expect(plan.filterCount == 5)
+    }
+
+    @Test func keyIndexHandsOutDenseSlotsAndCompactsInOrder() {
+        var index = KeyIndex(capacity: 4)
+        func key(_ n: UInt64) -> WindowKey {
+            WindowKey(a: IPAddress(high: 0, low: 0xFFFF_0000_0000 | n), b: .zero, c: WindowKey.number(n % 7))
+        }
+        for n in 0..<5_000 as Range<UInt64> {
+            let (slot, inserted) = index.insert(key(n))
+            #expect(slot == Int(n) && inserted)
+        }
+        let again = index.insert(key(42))
+        #expect(again.slot == 42 && !again.inserted)
+        #expect(index.slot(of: key(4_999)) == 4_999)
+        #expect(index.slot(of: key(5_000)) == nil)
+        let kept = index.compact { $0 % 3 == 0 }
+        #expect(kept == Array(stride(from: 0, to: 5_000, by: 3)))
+        #expect(index.count == kept.count)
+        #expect(index.slot(of: key(3)) == 1)
+        #expect(index.slot(of: key(4)) == nil)
+        let back = index.insert(key(4))
+        #expect(back.slot == kept.count && back.inserted)
+    }
+
+    @Test func portSetKnowsItsPortsAndListsTheLowest() {
+        var ports = PortSet()
+        for port: UInt16 in [65_535, 443, 22, 22, 0, 8080] { ports.insert(port) }
+        #expect(ports.count == 5)
+        #expect(ports.contains(0) && ports.contains(65_535) && ports.contains(8080))
+        #expect(!ports.contains(23) && !ports.contains(1))
+        #expect(ports.sorted(limit: 3) == [0, 22, 443])
+        #expect(ports.sorted(limit: 20) == [0, 22, 443, 8080, 65_535])
+    }
+}
