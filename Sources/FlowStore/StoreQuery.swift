@@ -57,6 +57,14 @@ extension FlowStore {
             if rc != SQLITE_OK {
                 var error = db.error(rc)
                 if let position = error.offset { error.offset = position + offset }
+                // `flows` and `vpc_flow_logs` are views: SQLite rejects a write to them while
+                // preparing, before the read-only check below could say why.
+                if Self.startsWithWriteKeyword(utf8, from: offset) {
+                    throw StoreError(
+                        .writeRefused,
+                        "query is read-only: this statement would change the store (use ingest or prune to change it)",
+                        cause: error.message, offset: offset)
+                }
                 throw error
             }
             let statementStart = offset
@@ -90,6 +98,21 @@ extension FlowStore {
             if !columns.isEmpty { sink.end() }
         }
         if !ranAny { throw StoreError(.sql, "no SQL statement given") }
+    }
+
+    /// True when the statement at `offset` begins with a keyword that changes a database.
+    static func startsWithWriteKeyword(_ utf8: [CChar], from offset: Int) -> Bool {
+        var index = offset
+        while index < utf8.count, utf8[index] == 32 || (utf8[index] >= 9 && utf8[index] <= 13) { index += 1 }
+        var word = ""
+        while index < utf8.count {
+            let scalar = Unicode.Scalar(UInt8(bitPattern: utf8[index]))
+            guard scalar.properties.isAlphabetic else { break }
+            word.append(Character(scalar))
+            index += 1
+        }
+        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "DROP", "CREATE", "ALTER", "VACUUM", "REINDEX", "ATTACH", "DETACH"]
+            .contains(word.uppercased())
     }
 
     private func bindParameters(_ statement: SQLiteStatement, _ parameters: [String: String]) throws(StoreError) {
