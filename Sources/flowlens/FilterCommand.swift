@@ -98,12 +98,12 @@ extension StoreSupport {
     static func runRecords(
         input: SourceOptions, db: String?, whereExpression: String?, config: String?, sink: any FlowSink
     ) throws {
-        let options = try input.scanOptions()
+        if db != nil && !input.sources.isEmpty { throw ValidationError("give sources or --db FILE (not both)") }
         let filter = try whereExpression.map {
             try CommandSupport.filter($0, sets: CommandSupport.namedSets(config: config))
         }
         guard let db else {
-            let runner = ScanRunner(options: options)
+            let runner = ScanRunner(options: try input.scanOptions())
             if let filter { runner.filter = { filter.matches($0) } }
             runner.sinks.append(sink)
             _ = try CommandSupport.run(runner, progress: ProgressLine(enabled: false))
@@ -111,8 +111,9 @@ extension StoreSupport {
         }
         let store = try open(db, readOnly: true)
         do {
+            let range = input.timeRange()
             try StoreReplay.run(
-                store, since: options.since, until: options.until, filter: filter.map { f in { f.matches($0) } },
+                store, since: range.since, until: range.until, filter: filter.map { f in { f.matches($0) } },
                 sinks: [sink])
         } catch {
             Stderr.print("flowlens: \(error)")

@@ -110,7 +110,7 @@ extension FlowLens {
 /// Flags shared by every command that reads sources.
 struct SourceOptions: ParsableArguments {
     @Argument(help: "Files, folders, globs, - for stdin, s3://bucket/prefix, or cwl://log-group[?stream=prefix].")
-    var sources: [String]
+    var sources: [String] = []
 
     @Option(help: "Field list for sources without a header line, e.g. \"version srcaddr dstaddr ...\".")
     var fields: String?
@@ -146,7 +146,6 @@ struct SourceOptions: ParsableArguments {
     var fetchConcurrency = 8
 
     func validate() throws {
-        if sources.isEmpty { throw ValidationError("give at least one source (a file, folder, glob or -)") }
         if fetchConcurrency < 1 { throw ValidationError("--fetch-concurrency must be at least 1") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.parseTime(value, now: 0) == nil {
@@ -155,15 +154,22 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
+    /// `--since` and `--until` as Unix seconds.
+    func timeRange(now: Int64 = Int64(Date().timeIntervalSince1970)) -> (since: Int64?, until: Int64?) {
+        (since.flatMap { Timestamp.parseTime($0, now: now) }, until.flatMap { Timestamp.parseTime($0, now: now) })
+    }
+
+    /// The pass over the sources; commands that can also read a store (`--db`) call it only
+    /// when reading sources, so an empty source list is refused here, not at parsing.
     func scanOptions() throws -> ScanOptions {
+        if sources.isEmpty { throw ValidationError("give at least one source (a file, folder, glob, -, s3:// or cwl://)") }
         var plan: ColumnPlan?
         if let fields {
             do { plan = try ColumnPlan(fieldList: fields) } catch { throw ValidationError(error.description) }
         }
         var options = ScanOptions(sources: sources, plan: plan, strict: strict)
         let now = Int64(Date().timeIntervalSince1970)
-        options.since = since.flatMap { Timestamp.parseTime($0, now: now) }
-        options.until = until.flatMap { Timestamp.parseTime($0, now: now) }
+        (options.since, options.until) = timeRange(now: now)
         options.remote.now = now
         options.remote.aws.profile = profile
         options.remote.aws.region = region.first

@@ -273,10 +273,35 @@ import Testing
         try count.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         count.waitUntilExit()
-        let stored = text.split(separator: "\n").last.flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let stored = text.split(whereSeparator: \.isNewline).last.flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         #expect(stored == expected, "store holds \(text) records, the files \(expected)")
         // Everything is recorded now: another run reads nothing.
         let again = try Self.checkpointedRun("s3://\(bucket)/", checkpoint: work + "/ingest.ckpt", commit: false)
         #expect(again.read == 0 && again.records == 0)
+    }
+
+    /// A Parquet object (written by pyarrow, as AWS delivers Parquet: GZIP pages) and the same rows
+    /// as gzip text, both uploaded by the AWS CLI: `s3://` reads each by its magic bytes, alike.
+    @Test func s3ParquetObjectsReadLikeTheirText() throws {
+        let work = try Self.folder()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/parquet-fixtures.py").path
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", script, "--bench", "5000", work]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0, "pyarrow could not write the fixture (run scripts/test.sh)")
+        let bucket = "flowlens-parquet-" + UUID().uuidString.lowercased().prefix(12)
+        try Self.cli(["s3", "mb", "s3://\(bucket)"])
+        try Self.cli(["s3", "cp", work + "/bench.parquet", "s3://\(bucket)/parquet/flows.log.parquet"])
+        try Self.cli(["s3", "cp", work + "/bench.log.gz", "s3://\(bucket)/text/flows.log.gz"])
+        let parquet = try Self.scan(["s3://\(bucket)/parquet/"])
+        let text = try Self.scan(["s3://\(bucket)/text/"])
+        #expect(parquet.outcomes.map(\.encoding) == [.parquet] && text.outcomes.map(\.encoding) == [.gzip])
+        #expect(parquet.statistics.records == 5000 && text.statistics.records == 5000)
+        #expect(parquet.statistics.total == text.statistics.total)
+        #expect(parquet.statistics.rejected == text.statistics.rejected)
+        #expect(parquet.counters.malformedTotal == 0)
     }
 }
