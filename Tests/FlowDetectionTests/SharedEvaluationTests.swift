@@ -74,10 +74,11 @@ import Testing
         var shared = Array(repeating: [Int](), count: filters.count)
         plan.run(records) { rule, hits in shared[rule] = hits }
         for (index, filter) in filters.enumerated() { #expect(shared[index] == filter.matchingIndices(in: records)) }
-        // The two identical rules and the third share request -> protocol = tcp (-> dstport = 22);
-        // the fourth, whose shared terms come in the other order, runs as one chained filter;
-        // and `not request`: five filters for five rules instead of eleven terms.
-        #expect(plan.filterCount == 5)
+        // The two identical rules and the third share one node `request and protocol = tcp` (a
+        // chain no rule ends inside is folded into one filter), under which the first two test
+        // `dstport = 22`; the fourth, whose shared terms come in the other order, runs as one
+        // chained filter; and `not request`: four filters for five rules instead of eleven terms.
+        #expect(plan.filterCount == 4)
     }
 
     @Test func keyIndexHandsOutDenseSlotsAndCompactsInOrder() {
