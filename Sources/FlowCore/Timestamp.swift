@@ -72,8 +72,10 @@ public enum Timestamp {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
-    // Howard Hinnant's days-from-civil algorithms.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+    // Howard Hinnant's days-from-civil algorithms, the one calendar conversion FlowLens has.
+
+    /// Year, month and day of a day number (days since 1970-01-01).
+    public static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -86,7 +88,8 @@ public enum Timestamp {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+    /// Day number (days since 1970-01-01) of a year, month and day.
+    public static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -1,3 +1,5 @@
+import FlowCore
+
 /// What the S3 key of a flow log delivery says about itself, in either of AWS's two layouts:
 ///
 /// - plain: `AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{mm}/{dd}/[{HH}/]{name}`
@@ -118,27 +120,16 @@ public struct CivilDate: Sendable, Hashable, Comparable {
 
     /// The day holding a Unix time.
     public init(unixSeconds: Int64) {
-        // Howard Hinnant's civil_from_days.
-        let z = Int(unixSeconds >= 0 ? unixSeconds / 86400 : (unixSeconds - 86399) / 86400) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let days = unixSeconds >= 0 ? unixSeconds / 86400 : (unixSeconds - 86399) / 86400
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        year = Int(y)
+        month = Int(m)
+        day = Int(d)
     }
 
     /// Midnight of this day, Unix seconds.
     public var unixSeconds: Int64 {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86400
+        Timestamp.days(fromCivil: Int64(year), Int64(month), Int64(day)) * 86400
     }
 
     public var next: CivilDate { CivilDate(unixSeconds: unixSeconds + 86400) }
