@@ -15,6 +15,8 @@ var recordCount = 1_000_000
 var scanSources: [String] = []
 var parquetFile: String?
 var parquetText: String?
+var detectFile: String?
+var detectConfig: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -22,6 +24,8 @@ while let argument = arguments.popFirst() {
     case "--scan": scanSources.append(arguments.popFirst() ?? "")
     case "--parquet": parquetFile = arguments.popFirst()
     case "--parquet-text": parquetText = arguments.popFirst()
+    case "--detect": detectFile = arguments.popFirst()
+    case "--detect-config": detectConfig = arguments.popFirst()
     default: scanSources.append(argument)
     }
 }
@@ -131,7 +135,9 @@ func benchScan(_ source: String) {
     print("scan \(source): \(records) records, best \(String(format: "%.3f", best)) s = \(Int(Double(records) / best / 1e3)) k records/s, all cores")
 }
 
-if let parquetFile {
+if let detectFile {
+    DetectionBenchmark.run(file: detectFile, config: detectConfig)
+} else if let parquetFile {
     // `scripts/parquet-fixtures.py --bench ROWS DIR` writes bench.parquet and bench.log.gz.
     let text = parquetText ?? parquetFile.replacingOccurrences(of: ".parquet", with: ".log.gz")
     ParquetBenchmark.run(parquet: parquetFile, gzipText: text)

@@ -1,0 +1,159 @@
+import Dispatch
+import FlowCore
+import FlowDecoding
+import FlowDetection
+import FlowLensKit
+import Foundation
+
+/// The cost of detection alone: records/s and ns/record for the built-in rules over batches that
+/// were decoded beforehand, outside the timing.
+///
+/// The file is decoded once, through the same pipeline as `scan` (so the batches are the ones
+/// detection sees there), and kept in memory. Then each arrangement runs several times and the
+/// best run counts:
+/// - one core: `DetectionEngine.process` batch by batch, split into the matching stage
+///   (`findMatches`) and the applying stage, and the two together as `scan` would call them;
+/// - `DetectionSink`: matching on a second thread while the previous batch is applied, as `scan`
+///   runs it, with the process's CPU time beside the wall time.
+///
+/// Every run must raise exactly the same alerts (compared line by line) and at least one, so a
+/// broken engine cannot look fast; the alert count and a digest of the alert lines are printed
+/// so that two builds can be compared.
+enum DetectionBenchmark {
+    static func run(file: String, config: String?, runs: Int = 3) {
+        let setup: DetectionSetup
+        do {
+            setup = try DetectionSetup(configPath: config, ruleDirectories: [])
+            _ = try setup.makeEngine()
+        } catch {
+            print("detect benchmark: \(error)")
+            return
+        }
+        let batches: [FlowBatch]
+        do {
+            batches = try decode(file)
+        } catch {
+            print("detect benchmark: cannot read \(file): \(error)")
+            return
+        }
+        let records = batches.reduce(0) { $0 + $1.records.count }
+        precondition(records > 0, "no records in \(file)")
+        print("detect \(file): \(records) records in \(batches.count) batches, \(setup.rules.count) rules, config \(config ?? "(none)")")
+
+        var reference: [String]?
+        func check(_ alerts: [Alert], _ arrangement: String) {
+            let lines = alerts.map(\.jsonLine)
+            if let reference {
+                precondition(lines == reference, "\(arrangement): the alerts differ from the first run's")
+            } else {
+                precondition(!lines.isEmpty, "\(arrangement): no alerts; the input or the engine is broken")
+                reference = lines
+            }
+        }
+
+        // One core, both stages in turn.
+        var matchBest = Double.infinity
+        var applyBest = Double.infinity
+        var stagedBest = Double.infinity
+        for _ in 0..<runs {
+            let engine = try! setup.makeEngine()
+            var matchTime = 0.0
+            var applyTime = 0.0
+            var alerts: [Alert] = []
+            for batch in batches {
+                var found = BatchMatches()
+                matchTime += seconds { found = engine.findMatches(in: batch) }
+                applyTime += seconds { engine.process(batch, matches: found) }
+            }
+            applyTime += seconds { alerts = engine.finish() }
+            check(alerts, "one core")
+            precondition(engine.records == records, "engine saw \(engine.records) of \(records) records")
+            matchBest = min(matchBest, matchTime)
+            applyBest = min(applyBest, applyTime)
+            stagedBest = min(stagedBest, matchTime + applyTime)
+        }
+        report("one core, matching", matchBest, records)
+        report("one core, applying", applyBest, records)
+        report("one core, total", stagedBest, records)
+
+        // One core through the public one-call API, as tests and `rules test` use it.
+        var wholeBest = Double.infinity
+        for _ in 0..<runs {
+            let engine = try! setup.makeEngine()
+            var alerts: [Alert] = []
+            let time = seconds {
+                for batch in batches { engine.process(batch) }
+                alerts = engine.finish()
+            }
+            check(alerts, "process(_:)")
+            wholeBest = min(wholeBest, time)
+        }
+        report("one core, process(_:)", wholeBest, records)
+
+        // Two threads, as `scan` runs it.
+        var sinkBest = Double.infinity
+        var sinkCPU = Double.infinity
+        for _ in 0..<runs {
+            let sink = DetectionSink(engine: try! setup.makeEngine())
+            let cpuBefore = cpuSeconds()
+            let time = seconds {
+                for batch in batches { sink.consume(batch) }
+                sink.finish()
+            }
+            let cpu = cpuSeconds() - cpuBefore
+            check(sink.alerts, "DetectionSink")
+            if time < sinkBest {
+                sinkBest = time
+                sinkCPU = cpu
+            }
+        }
+        report("DetectionSink (two threads), wall", sinkBest, records)
+        report("DetectionSink (two threads), CPU", sinkCPU, records)
+
+        let lines = reference ?? []
+        var digest: UInt64 = 0xCBF2_9CE4_8422_2325
+        for line in lines {
+            for byte in line.utf8 { digest = (digest ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            digest = (digest ^ 0x0A) &* 0x100_0000_01B3
+        }
+        print("detect alerts: \(lines.count), FNV-1a of the JSON lines \(String(digest, radix: 16))")
+    }
+
+    /// Decodes a source into batches through `ScanRunner`, as `scan` does.
+    private static func decode(_ file: String) throws -> [FlowBatch] {
+        let collector = BatchCollector()
+        let runner = ScanRunner(options: ScanOptions(sources: [file]))
+        runner.sinks.append(collector)
+        let result = try runner.run()
+        precondition(result.counters.malformedTotal == 0, "benchmark input must decode cleanly")
+        return collector.batches
+    }
+
+    private static func report(_ name: String, _ seconds: Double, _ records: Int) {
+        let perRecord = seconds * 1e9 / Double(records)
+        print(
+            "detect \(name): best \(String(format: "%.3f", seconds)) s = \(Int(Double(records) / seconds / 1e3)) k records/s, \(String(format: "%.1f", perRecord)) ns/record"
+        )
+    }
+
+    private static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// User plus system CPU time of the whole process so far.
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+}
+
+/// Keeps every batch of a run, for replaying them to the engine.
+private final class BatchCollector: FlowSink {
+    var batches: [FlowBatch] = []
+    func consume(_ batch: FlowBatch) { batches.append(batch) }
+    func finish() {}
+}
