@@ -57,9 +57,11 @@ cpu "$FLOWLENS" top --db "$DB" --by address --metric bytes --format csv > "$WORK
 T1=$(seconds); echo "top --by address: $(elapsed "$T0" "$T1") s (load $L)"
 IP=$(sed -n 2p "$WORK/q2-flowlens.csv" | cut -d, -f1)
 HOUR=$("$FLOWLENS" query --db "$DB" --format csv "SELECT (min(start) / 3600 + 12) * 3600 FROM flow_rows" | tail -1)
-# Each side by its own index (an OR across the two address joins would scan the hour instead).
-Q3="SELECT * FROM flows WHERE srcaddr = '$IP' AND start >= $HOUR AND start < $HOUR + 3600
-UNION ALL SELECT * FROM flows WHERE dstaddr = '$IP' AND srcaddr IS NOT '$IP' AND start >= $HOUR AND start < $HOUR + 3600"
+# The same rows and columns as DuckDB's query below (vpc_flow_logs), each side by its own index
+# (an OR across the two address joins would scan the hour instead).
+Q3="SELECT * FROM vpc_flow_logs WHERE sourceaddress = '$IP' AND starttime >= $HOUR AND starttime < $HOUR + 3600
+UNION ALL SELECT * FROM vpc_flow_logs WHERE destinationaddress = '$IP' AND sourceaddress IS NOT '$IP'
+  AND starttime >= $HOUR AND starttime < $HOUR + 3600"
 L=$(load); T0=$(seconds)
 cpu "$FLOWLENS" query --db "$DB" --format csv "$Q3" > "$WORK/q3-flowlens.csv"
 T1=$(seconds); echo "one address ($IP) in one hour: $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/q3-flowlens.csv") - 1)) rows (load $L)"

@@ -6,52 +6,43 @@ import FlowCore
 ///
 /// Strings and enums become a `contexts` id and addresses `addresses` ids (``StoreLookups``), so
 /// a row is a handful of small integers; absent fields are bound as NULL. Rowids are given out
-/// here, in order, so that a source is one rowid range.
+/// here, in order, so that a source is one rowid range. Rows go in by a multi-row INSERT of
+/// ``rowsPerInsert`` rows (one statement step per row cost more than the row itself).
 ///
-/// Rollups are summed in memory: per source while it is open, then into the group of sources
-/// that share the open transaction, and written to `flows_hourly` once per group, just before it
-/// commits. Upserting them per source cost more than the rows themselves (a 5-minute file has
-/// nearly as many distinct hour/address keys as records).
+/// Rollups are summed in memory for the group of sources that share the open transaction and
+/// written to `flows_hourly` once per group, sorted by key, just before it commits. Upserting
+/// them per source cost more than the rows themselves (a 5-minute file has nearly as many
+/// distinct hour/address keys as records). A source that rolls back has its rows read back and
+/// taken away from the sums before its rows go (``subtractRows(from:)``).
 final class FlowRowWriter {
     private let connection: SQLiteConnection
     let lookups: StoreLookups
     private let insertRow: SQLiteStatement
+    private let insertRows: SQLiteStatement
     private let extrasStatement: SQLiteStatement
-    private var sourceRollups: [RollupKey: RollupCounts] = [:]
-    private(set) var groupRollups: [RollupKey: RollupCounts]
+    private(set) var rollups: RollupTable
     /// The rowid of the next row.
     private(set) var nextRow: Int64
 
-    struct RollupKey: Hashable {
-        var dimension: UInt8
-        var hour: Int64
-        /// Address id, port, protocol, interface symbol id or action.
-        var value: UInt64
-    }
+    /// Rows bound to one step of ``insertRows``.
+    static let rowsPerInsert = 64
 
-    struct RollupCounts {
-        var flows: Int64 = 0
-        var packets: Int64 = 0
-        var bytes: Int64 = 0
-    }
+    /// Parameters per row: rowid, context, src, dst, the numbers, duration.
+    private static let columnsPerRow = 5 + StoreSchema.rowNumberFields.count
 
-    /// Parameter positions in ``insertRow``: rowid, context, src, dst, the numbers, duration.
-    private enum Column {
-        static let row: Int32 = 1, context: Int32 = 2, src: Int32 = 3, dst: Int32 = 4, firstNumber: Int32 = 5
-        static let duration = firstNumber + Int32(StoreSchema.rowNumberFields.count)
-    }
-
-    /// - Parameter groupRollups: Rollups of sources already in the open transaction, carried over
+    /// - Parameter rollups: Rollups of sources already in the open transaction, carried over
     ///   when a writer is rebuilt after one source rolled back.
-    init(connection: SQLiteConnection, groupRollups: [RollupKey: RollupCounts] = [:]) throws(StoreError) {
+    init(connection: SQLiteConnection, rollups: RollupTable = RollupTable()) throws(StoreError) {
         self.connection = connection
-        self.groupRollups = groupRollups
+        self.rollups = rollups
         lookups = try StoreLookups(connection: connection)
         let numbers = StoreSchema.rowNumberFields.map { StoreSchema.quoted($0.columnName) }
         let names = ["rowid", "context", "src", "dst"] + numbers + ["duration"]
-        insertRow = try connection.prepare(
-            "INSERT INTO flow_rows (\(names.joined(separator: ", "))) VALUES (?"
-                + String(repeating: ", ?", count: names.count - 1) + ")", persistent: true)
+        let oneRow = "(?" + String(repeating: ", ?", count: names.count - 1) + ")"
+        let insert = "INSERT INTO flow_rows (\(names.joined(separator: ", "))) VALUES "
+        insertRow = try connection.prepare(insert + oneRow, persistent: true)
+        insertRows = try connection.prepare(
+            insert + Array(repeating: oneRow, count: Self.rowsPerInsert).joined(separator: ", "), persistent: true)
         let extras = ["row", "pkt_src", "pkt_dst"] + StoreSchema.extraNumberFields.map { StoreSchema.quoted($0.columnName) }
         extrasStatement = try connection.prepare(
             "INSERT INTO flow_extras (\(extras.joined(separator: ", "))) VALUES (?"
@@ -62,44 +53,64 @@ final class FlowRowWriter {
         nextRow = (lastRow ?? 0) + 1
     }
 
-    /// Forgets the open source's rollups (it rolled back).
-    func dropSourceRollups() { sourceRollups.removeAll(keepingCapacity: true) }
-
-    /// Adds the committed source's rollups to its transaction's group.
-    func keepSourceRollups() {
-        for (key, counts) in sourceRollups { groupRollups[key, default: RollupCounts()].add(counts) }
-        sourceRollups.removeAll(keepingCapacity: true)
-    }
-
     /// Inserts a batch; returns the earliest start and latest end seen.
     func insert(_ batch: FlowBatch) throws(StoreError) -> (Int64?, Int64?) {
-        var first: Int64?
-        var last: Int64?
-        let handle = insertRow.handle
-        for record in batch.records {
-            let src = record.has(.srcaddr) ? try lookups.addressID(record.srcaddr) : 0
-            let dst = record.has(.dstaddr) ? try lookups.addressID(record.dstaddr) : 0
-            let row = nextRow
-            sqlite3_bind_int64(handle, Column.row, row)
-            sqlite3_bind_int64(handle, Column.context, try lookups.contextID(record))
-            sqlite3_bind_int64(handle, Column.src, src)
-            sqlite3_bind_int64(handle, Column.dst, dst)
-            Self.bindNumbers(StoreSchema.rowNumberFields, of: record, to: handle, from: Column.firstNumber)
-            if record.has(.end) {
-                sqlite3_bind_int64(handle, Column.duration, record.has(.start) ? record.end &- record.start : record.end)
-            } else {
-                sqlite3_bind_null(handle, Column.duration)
+        var first = Int64.max
+        var last = Int64.min
+        let many = insertRows.handle
+        let one = insertRow.handle
+        try batch.records.withUnsafeBufferPointer { (records) throws(StoreError) in
+            var index = 0
+            while index < records.count {
+                let fill = records.count - index >= Self.rowsPerInsert
+                let handle = fill ? many : one
+                let rows = fill ? Self.rowsPerInsert : 1
+                var withExtras = false
+                for offset in 0..<rows {
+                    let record = records[index + offset]
+                    try bind(record, row: nextRow + Int64(offset), to: handle, at: Int32(offset * Self.columnsPerRow + 1))
+                    if record.present & StoreSchema.extraFieldsMask != 0 { withExtras = true }
+                    if record.has(.start) { first = min(first, record.start) }
+                    if record.has(.end) { last = max(last, record.end) }
+                }
+                let rc = sqlite3_step(handle)
+                sqlite3_reset(handle)
+                if rc != SQLITE_DONE { throw connection.error(rc) }
+                if withExtras {
+                    for offset in 0..<rows where records[index + offset].present & StoreSchema.extraFieldsMask != 0 {
+                        try writeExtras(records[index + offset], row: nextRow + Int64(offset))
+                    }
+                }
+                nextRow += Int64(rows)
+                index += rows
             }
-            let rc = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            if rc != SQLITE_DONE { throw connection.error(rc) }
-            nextRow += 1
-            if record.present & StoreSchema.extraFieldsMask != 0 { try writeExtras(record, row: row) }
-            if record.has(.start) { first = min(first ?? record.start, record.start) }
-            if record.has(.end) { last = max(last ?? record.end, record.end) }
-            addRollups(record, src: src, dst: dst)
         }
-        return (first, last)
+        return (first == Int64.max ? nil : first, last == Int64.min ? nil : last)
+    }
+
+    /// Binds one record's row from parameter `base` and adds it to the rollups.
+    @inline(__always)
+    private func bind(_ record: FlowRecord, row: Int64, to handle: OpaquePointer, at base: Int32) throws(StoreError) {
+        let src = record.has(.srcaddr) ? try lookups.addressID(record.srcaddr) : 0
+        let dst = record.has(.dstaddr) ? try lookups.addressID(record.dstaddr) : 0
+        let context = try lookups.contextID(record)
+        sqlite3_bind_int64(handle, base, row)
+        sqlite3_bind_int64(handle, base + 1, context)
+        sqlite3_bind_int64(handle, base + 2, src)
+        sqlite3_bind_int64(handle, base + 3, dst)
+        Self.bindNumbers(StoreSchema.rowNumberFields, of: record, to: handle, from: base + 4)
+        let duration = base + 4 + Int32(StoreSchema.rowNumberFields.count)
+        if record.has(.end) {
+            sqlite3_bind_int64(handle, duration, record.has(.start) ? record.end &- record.start : record.end)
+        } else {
+            sqlite3_bind_null(handle, duration)
+        }
+        addRollups(
+            hour: record.has(.start) ? Self.hour(record.start) : 0, src: src, dst: dst,
+            dstport: record.has(.dstport) ? UInt64(record.dstport) : RollupTable.absent,
+            proto: record.has(.proto) ? UInt64(record.proto) : RollupTable.absent, context: context,
+            packets: record.has(.packets) ? Int64(bitPattern: record.packets) : 0,
+            bytes: record.has(.bytes) ? Int64(bitPattern: record.bytes) : 0, sign: 1)
     }
 
     private func writeExtras(_ record: FlowRecord, row: Int64) throws(StoreError) {
@@ -155,29 +166,47 @@ final class FlowRowWriter {
 
     // MARK: rollups
 
-    private static let absent = UInt64.max
-
+    /// The start of the hour of `start` (rounded down, also before 1970).
     @inline(__always)
-    private func addRollups(_ record: FlowRecord, src: Int64, dst: Int64) {
-        let hour = record.has(.start) ? record.start - ((record.start % 3600) + 3600) % 3600 : 0
-        let packets = record.has(.packets) ? Int64(bitPattern: record.packets) : 0
-        let bytes = record.has(.bytes) ? Int64(bitPattern: record.bytes) : 0
-        func add(_ dimension: UInt8, _ value: UInt64) {
-            sourceRollups[RollupKey(dimension: dimension, hour: hour, value: value), default: RollupCounts()]
-                .add(packets: packets, bytes: bytes)
-        }
-        let a = Self.absent
-        add(0, src == 0 ? a : UInt64(src))
-        add(1, dst == 0 ? a : UInt64(dst))
-        add(2, record.has(.dstport) ? UInt64(record.dstport) : a)
-        add(3, record.has(.proto) ? UInt64(record.proto) : a)
-        add(4, record.has(.interfaceID) ? UInt64(record.interfaceID.id) : a)
-        add(5, record.action.map { UInt64($0.rawValue) } ?? a)
+    static func hour(_ start: Int64) -> Int64 { start - ((start % 3600) + 3600) % 3600 }
+
+    /// Adds (`sign` 1) or takes away (`sign` -1) one row in the six rollup dimensions. Interface
+    /// and action come from the row's context, so that a row read back gives the same keys.
+    @inline(__always)
+    private func addRollups(
+        hour: Int64, src: Int64, dst: Int64, dstport: UInt64, proto: UInt64, context: Int64, packets: Int64,
+        bytes: Int64, sign: Int64
+    ) {
+        let a = RollupTable.absent
+        let (interface, action) = lookups.rollupKeys(ofContext: context)
+        rollups.add(0, hour: hour, value: src == 0 ? a : UInt64(src), packets: packets, bytes: bytes, sign: sign)
+        rollups.add(1, hour: hour, value: dst == 0 ? a : UInt64(dst), packets: packets, bytes: bytes, sign: sign)
+        rollups.add(2, hour: hour, value: dstport, packets: packets, bytes: bytes, sign: sign)
+        rollups.add(3, hour: hour, value: proto, packets: packets, bytes: bytes, sign: sign)
+        rollups.add(4, hour: hour, value: interface, packets: packets, bytes: bytes, sign: sign)
+        rollups.add(5, hour: hour, value: action, packets: packets, bytes: bytes, sign: sign)
     }
 
-    /// Adds the group's rollups into `flows_hourly` (call inside the transaction, before COMMIT).
+    /// Takes the rows from `firstRow` on (the open source, about to roll back) away from the
+    /// rollups, reading them back from the open transaction.
+    func subtractRows(from firstRow: Int64) throws(StoreError) {
+        let statement = try connection.prepare(
+            "SELECT src, dst, dstport, protocol, context, packets, bytes, start FROM flow_rows WHERE rowid >= ?")
+        statement.bind(1, firstRow)
+        let a = RollupTable.absent
+        while try statement.step() {
+            addRollups(
+                hour: statement.isNull(7) ? 0 : Self.hour(statement.int64(7)), src: statement.int64(0),
+                dst: statement.int64(1), dstport: statement.isNull(2) ? a : UInt64(statement.int64(2)),
+                proto: statement.isNull(3) ? a : UInt64(statement.int64(3)), context: statement.int64(4),
+                packets: statement.int64(5), bytes: statement.int64(6), sign: -1)
+        }
+    }
+
+    /// Adds the group's rollups into `flows_hourly` (call inside the transaction, before COMMIT),
+    /// in key order: inserts into a B-tree in order touch each page once.
     func flushRollups() throws(StoreError) {
-        guard !groupRollups.isEmpty else { return }
+        guard !rollups.isEmpty else { return }
         let statement = try connection.prepare(
             """
             INSERT INTO flows_hourly (hour, dimension, key, flows, packets, bytes) VALUES (?, ?, ?, ?, ?, ?)
@@ -186,9 +215,13 @@ final class FlowRowWriter {
             """)
         var interfaceNames: [UInt64: String] = [:]
         var addressTexts: [UInt64: String] = [:]
-        for (key, counts) in groupRollups {
+        var entries: [(dimension: String, hour: Int64, key: String, counts: RollupTable.Counts)] = []
+        entries.reserveCapacity(rollups.packedCount)
+        try rollups.forEach { (key, counts) throws(StoreError) in
+            // Every row of a key taken away again (its source rolled back): nothing to add.
+            guard counts.flows != 0 else { return }
             let text: String
-            if key.value == Self.absent {
+            if key.value == RollupTable.absent {
                 text = "-"
             } else {
                 switch key.dimension {
@@ -210,30 +243,22 @@ final class FlowRowWriter {
                 default: text = String(key.value)
                 }
             }
+            entries.append((StoreSchema.rollupDimensions[Int(key.dimension)], key.hour, text, counts))
+        }
+        entries.sort {
+            $0.dimension != $1.dimension
+                ? $0.dimension < $1.dimension : $0.hour != $1.hour ? $0.hour < $1.hour : $0.key < $1.key
+        }
+        for entry in entries {
             statement.reset()
-            statement.bind(1, key.hour)
-            statement.bind(2, StoreSchema.rollupDimensions[Int(key.dimension)])
-            statement.bind(3, text)
-            statement.bind(4, counts.flows)
-            statement.bind(5, counts.packets)
-            statement.bind(6, counts.bytes)
+            statement.bind(1, entry.hour)
+            statement.bind(2, entry.dimension)
+            statement.bind(3, entry.key)
+            statement.bind(4, entry.counts.flows)
+            statement.bind(5, entry.counts.packets)
+            statement.bind(6, entry.counts.bytes)
             try statement.step()
         }
-        groupRollups.removeAll(keepingCapacity: true)
-    }
-}
-
-extension FlowRowWriter.RollupCounts {
-    mutating func add(_ other: Self) {
-        flows += other.flows
-        packets &+= other.packets
-        bytes &+= other.bytes
-    }
-
-    @inline(__always)
-    mutating func add(packets: Int64, bytes: Int64) {
-        flows += 1
-        self.packets &+= packets
-        self.bytes &+= bytes
+        rollups.removeAll()
     }
 }

@@ -11,6 +11,12 @@ import Glibc
 /// transaction (committed every ``groupRecords`` records and by ``flush()``) so that a folder of
 /// small files does not pay one disk sync per file; a process that dies loses the uncommitted
 /// group whole, never part of a source. Not thread-safe: one writer per store.
+///
+/// A large ingest into a small store (see ``prepareBulkIngest(expectedRecords:)``) drops the
+/// indexes of `flow_rows` first and builds them again in ``finishIngest()``: building an index
+/// from sorted rows costs a fraction of updating it row by row, and its pages come out full. The
+/// contract above holds throughout; a process that dies in between leaves the indexes missing,
+/// queries stay correct (only slower), and the next writer to open the store builds them.
 public final class FlowStore {
     public let path: String
     public let readOnly: Bool
@@ -24,6 +30,10 @@ public final class FlowStore {
     public var groupRecords = 1_000_000
     /// True when rows were written since the planner statistics were last refreshed.
     private var wroteRows = false
+    /// True while the flow indexes are dropped for a bulk ingest.
+    public private(set) var indexesDeferred = false
+    /// Expected records at or above which an ingest may defer its index builds.
+    public static let bulkIngestRecords = 200_000
 
     /// What was written for one source.
     public struct SourceReceipt: Sendable, Equatable {
@@ -55,7 +65,9 @@ public final class FlowStore {
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         try checkOrCreateSchema()
         if !readOnly {
-            try db.execute("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+            // Index builds sort through temporary files: SQLite's in-memory temporary files walk a
+            // chain of chunks on every read, which cost a third of a 10 M row index build here.
+            try db.execute("PRAGMA cache_size = -524288")
             try ensureIndexes()
         } else {
             try db.execute("PRAGMA query_only = 1; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
@@ -72,6 +84,12 @@ public final class FlowStore {
                 throw StoreError(
                     .notAStore, "the store was written by a newer FlowLens (schema \(version))", location: path)
             }
+            if version == 2 {
+                // Same tables, other views and indexes: upgraded in place by a writer; a reader
+                // gets the same answers from the old views, only slower.
+                if !readOnly { try transaction(StoreSchema.upgradeFrom2Statements) }
+                return
+            }
             if version < Int64(StoreSchema.version) {
                 throw StoreError(
                     .notAStore, "the store was written by an older FlowLens (schema \(version))", location: path,
@@ -85,9 +103,14 @@ public final class FlowStore {
                 cause: "choose a new file for --db")
         }
         if readOnly { throw StoreError(.notAStore, "an empty database, not a FlowLens store", location: path) }
+        try transaction(StoreSchema.createStatements)
+    }
+
+    /// Runs statements in one immediate transaction.
+    private func transaction(_ statements: [String]) throws(StoreError) {
         try db.execute("BEGIN IMMEDIATE")
         do {
-            for statement in StoreSchema.createStatements { try db.execute(statement) }
+            for statement in statements { try db.execute(statement) }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
@@ -105,14 +128,32 @@ public final class FlowStore {
         let names = StoreSchema.flowIndexes.map { "'\($0.name)'" }.joined(separator: ", ")
         let present = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (\(names))")
         guard (present ?? 0) < Int64(StoreSchema.flowIndexes.count) else { return }
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            for statement in StoreSchema.createIndexStatements { try db.execute(statement) }
-            try db.execute("COMMIT")
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
-        }
+        try buildIndexes()
+    }
+
+    /// Builds the missing flow indexes in one transaction, sorting on a helper thread.
+    private func buildIndexes() throws(StoreError) {
+        try db.execute("PRAGMA threads = 2")
+        defer { try? db.execute("PRAGMA threads = 0") }
+        try transaction(StoreSchema.createIndexStatements)
+        wroteRows = true
+    }
+
+    /// Prepares for an ingest of about `expectedRecords` records (an estimate from file sizes).
+    ///
+    /// When they are at least ``bulkIngestRecords`` and at least half as many as the store holds,
+    /// the flow indexes are dropped now, committed, and built again by ``finishIngest()``. Call it
+    /// before the first source.
+    public func prepareBulkIngest(expectedRecords: Int) throws(StoreError) {
+        guard !readOnly, !indexesDeferred, !inTransaction, current == nil,
+            expectedRecords >= Self.bulkIngestRecords
+        else { return }
+        let held = try db.scalar("SELECT max(rowid) FROM flow_rows") ?? 0
+        guard held <= 2 * Int64(expectedRecords) else { return }
+        try transaction(StoreSchema.dropIndexStatements)
+        indexesDeferred = true
+        // Without indexes a commit appends pages; larger groups share rollup keys across more files.
+        groupRecords = max(groupRecords, 4_000_000)
     }
 
     /// Commits what is pending and refreshes the planner's statistics. Call at the end of an
@@ -123,6 +164,10 @@ public final class FlowStore {
     public func finishIngest() throws(StoreError) {
         if current != nil { rollbackSource() }
         try flush()
+        if indexesDeferred {
+            try buildIndexes()
+            indexesDeferred = false
+        }
         if wroteRows {
             wroteRows = false
             try db.execute("PRAGMA analysis_limit = 1000; ANALYZE")
@@ -173,7 +218,6 @@ public final class FlowStore {
             rollbackSource()
             throw error
         }
-        writer!.dropSourceRollups()
         current!.firstRow = writer!.nextRow
         do { sourceID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM sources")) ?? 1 } catch {
             rollbackSource()
@@ -229,7 +273,6 @@ public final class FlowStore {
             rollbackSource()
             throw error
         }
-        writer.keepSourceRollups()
         current = nil
         recordsInTransaction += pending.records + 1
         if recordsInTransaction >= groupRecords { try flush() }
@@ -238,14 +281,16 @@ public final class FlowStore {
 
     /// Drops everything written for the open source.
     public func rollbackSource() {
-        guard current != nil else { return }
+        guard let pending = current else { return }
         current = nil
-        let group = writer?.groupRollups ?? [:]
-        // The writer's lookup maps may hold ids that the rollback removed: start afresh, keeping
+        // Its rows leave the group's rollups first (read back while they are still there); the
+        // writer's lookup maps may hold ids that the rollback removes, so it starts afresh with
         // the rollups of the sources committed earlier in this transaction.
+        var rollups: RollupTable?
+        if let writer, (try? writer.subtractRows(from: pending.firstRow)) != nil { rollups = writer.rollups }
         writer = nil
-        if (try? db.execute("ROLLBACK TO source; RELEASE source")) != nil {
-            if let rebuilt = try? FlowRowWriter(connection: db, groupRollups: group) {
+        if let rollups, (try? db.execute("ROLLBACK TO source; RELEASE source")) != nil {
+            if let rebuilt = try? FlowRowWriter(connection: db, rollups: rollups) {
                 writer = rebuilt
                 return
             }

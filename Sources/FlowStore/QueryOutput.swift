@@ -1,3 +1,4 @@
+import CSQLite
 import FlowCore
 /// Formats query results as an aligned table, CSV (RFC 4180) or JSON (an array of objects per
 /// statement), writing text through a closure so the caller decides where it goes.
@@ -51,7 +52,68 @@ public final class QueryOutput: QueryResultSink {
         }
     }
 
+    /// CSV bytes of rows taken straight from SQLite, written out in pieces of 64 KiB.
+    private var csvBuffer: [UInt8] = []
+
+    /// True when rows can come as SQLite statements (``csvRow(_:columns:)``) rather than values.
+    var takesStatementRows: Bool { format == .csv }
+
+    /// Writes the current row of `statement` as CSV, from SQLite's own text of each value: the
+    /// same text as ``row(_:)`` writes, without a `String` per value.
+    func csvRow(_ statement: OpaquePointer, columns: Int32) {
+        rowCount += 1
+        totalRows += 1
+        for column in 0..<columns {
+            if column > 0 { csvBuffer.append(UInt8(ascii: ",")) }
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_NULL: break
+            case SQLITE_INTEGER: Self.appendDecimal(sqlite3_column_int64(statement, column), to: &csvBuffer)
+            case SQLITE_FLOAT:
+                csvBuffer.append(contentsOf: QueryValue.real(sqlite3_column_double(statement, column)).description.utf8)
+            default:
+                let count = Int(sqlite3_column_bytes(statement, column))
+                guard let text = sqlite3_column_text(statement, column), count > 0 else { break }
+                let bytes = UnsafeBufferPointer(start: text, count: count)
+                if bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                    csvBuffer.append(UInt8(ascii: "\""))
+                    for byte in bytes {
+                        csvBuffer.append(byte)
+                        if byte == 0x22 { csvBuffer.append(byte) }
+                    }
+                    csvBuffer.append(UInt8(ascii: "\""))
+                } else {
+                    csvBuffer.append(contentsOf: bytes)
+                }
+            }
+        }
+        csvBuffer.append(0x0D)
+        csvBuffer.append(0x0A)
+        if csvBuffer.count >= 1 << 16 { flushCSV() }
+    }
+
+    private func flushCSV() {
+        guard !csvBuffer.isEmpty else { return }
+        write(String(decoding: csvBuffer, as: UTF8.self))
+        csvBuffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+        }
+    }
+
     public func end() {
+        if format == .csv { flushCSV() }
         switch format {
         case .table:
             var widths = columns.map(\.count)

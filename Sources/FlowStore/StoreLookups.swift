@@ -20,6 +20,16 @@ final class StoreLookups {
     /// The text slots of the record's present fields, for the last presence mask seen.
     private var textSlotsMask: UInt64 = .max
     private var presentTextSlots: [(slot: Int, field: FlowField)] = []
+    /// The last context met: consecutive records mostly share one (same interface), and comparing
+    /// keys costs less than hashing one.
+    private var lastContext: (key: ContextKey, id: Int64)?
+    /// Rollup keys of each context id: interface symbol id and action (``RollupTable/absent`` when
+    /// the context has none).
+    private var contextRollupKeys: [(interface: UInt64, action: UInt64)] = [(RollupTable.absent, RollupTable.absent)]
+    /// A direct-mapped cache in front of `addressIDs`, indexed by a multiplicative hash of the
+    /// address: most flows involve a few busy addresses.
+    private var recentAddresses: [(address: IPAddress, id: Int64)] = Array(
+        repeating: (IPAddress(high: .max, low: .max), -1), count: 1 << 12)
 
     /// A record's strings and enums: what one row of `contexts` holds.
     struct ContextKey: Hashable {
@@ -58,8 +68,28 @@ final class StoreLookups {
         for (id, address) in addresses.enumerated() where id > 0 { addressIDs[address] = Int64(id) }
         for (id, record) in try Self.readContexts(connection) {
             contextIDs[contextKey(record)] = id
+            setRollupKeys(of: record, id: id)
             nextContextID = max(nextContextID, id + 1)
         }
+    }
+
+    private func setRollupKeys(of record: FlowRecord, id: Int64) {
+        let index = Int(id)
+        if index >= contextRollupKeys.count {
+            let none: (interface: UInt64, action: UInt64) = (RollupTable.absent, RollupTable.absent)
+            contextRollupKeys.append(contentsOf: repeatElement(none, count: index + 1 - contextRollupKeys.count))
+        }
+        contextRollupKeys[index] = (
+            record.has(.interfaceID) ? UInt64(record.interfaceID.id) : RollupTable.absent,
+            record.action.map { UInt64($0.rawValue) } ?? RollupTable.absent
+        )
+    }
+
+    /// The interface and action rollup keys of a context id.
+    @inline(__always)
+    func rollupKeys(ofContext id: Int64) -> (interface: UInt64, action: UInt64) {
+        let index = Int(id)
+        return index >= 0 && index < contextRollupKeys.count ? contextRollupKeys[index] : (RollupTable.absent, RollupTable.absent)
     }
 
     /// Every stored address, indexed by id (index 0, the absent address, holds `.zero`).
@@ -110,6 +140,15 @@ final class StoreLookups {
     /// The id of a present address, adding it to `addresses` when new.
     @inline(__always)
     func addressID(_ address: IPAddress) throws(StoreError) -> Int64 {
+        let slot = Int(truncatingIfNeeded: ((address.low ^ address.high &* 0x9E37_79B9_7F4A_7C15) &* 0xD6E8_FEB8_6659_FD93) >> 52)
+        let recent = recentAddresses[slot]
+        if recent.id >= 0 && recent.address == address { return recent.id }
+        let id = try lookUpAddress(address)
+        recentAddresses[slot] = (address, id)
+        return id
+    }
+
+    private func lookUpAddress(_ address: IPAddress) throws(StoreError) -> Int64 {
         if let id = addressIDs[address] { return id }
         let id = Int64(addresses.count)
         insertAddress.reset()
@@ -127,11 +166,17 @@ final class StoreLookups {
     @inline(__always)
     func contextID(_ record: FlowRecord) throws(StoreError) -> Int64 {
         let key = contextKey(record)
-        if let id = contextIDs[key] { return id }
+        if let last = lastContext, last.key == key { return last.id }
+        if let id = contextIDs[key] {
+            lastContext = (key, id)
+            return id
+        }
         let id = nextContextID
         try write(record, id: id)
         nextContextID += 1
         contextIDs[key] = id
+        setRollupKeys(of: record, id: id)
+        lastContext = (key, id)
         return id
     }
 

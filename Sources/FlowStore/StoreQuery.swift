@@ -82,6 +82,11 @@ extension FlowStore {
             try bindParameters(wrapped, parameters)
             let columns = (0..<wrapped.columnCount).map { wrapped.columnName($0) }
             if !columns.isEmpty { sink.begin(columns: columns) }
+            if let output = sink as? QueryOutput, output.takesStatementRows, !columns.isEmpty {
+                while try wrapped.step() { output.csvRow(wrapped.handle, columns: Int32(columns.count)) }
+                sink.end()
+                continue
+            }
             var values = [QueryValue](repeating: .null, count: columns.count)
             while try wrapped.step() {
                 for index in 0..<columns.count {

@@ -22,6 +22,8 @@ import FlowCore
 /// - `contexts`: each distinct combination of the record's strings and enums (account,
 ///   interface, VPC, subnet, instance, version, action, log status, ...), which repeat per
 ///   interface.
+/// - Indexes (see ``flowIndexes``) cover the address columns and `bytes`, so that a GROUP BY on an
+///   address walks `addresses` in text order and each address's index range, without sorting rows.
 /// - `flows_hourly`: per hour, per dimension (`srcaddr`, `dstaddr`, `dstport`, `protocol`,
 ///   `interface_id`, `action`), flows, packets and bytes, for statistics without a full scan.
 /// - `sources`: every ingested file by name and content hash; ingest skips a known hash.
@@ -29,8 +31,9 @@ import FlowCore
 public enum StoreSchema {
     /// Written to `PRAGMA application_id` ("FLWL") so another application's database is refused.
     public static let applicationID: Int32 = 0x464C_574C
-    /// Schema 2: compact rows with lookup tables (schema 1 stored every field as a column).
-    public static let version: Int32 = 2
+    /// Schema 3: schema 2's tables with covering indexes and views whose joins SQLite can reorder
+    /// (schema 2 is upgraded in place; schema 1 stored every field as a column).
+    public static let version: Int32 = 3
 
     /// The dimensions kept in `flows_hourly`.
     public static let rollupDimensions = ["srcaddr", "dstaddr", "dstport", "protocol", "interface_id", "action"]
@@ -52,16 +55,32 @@ public enum StoreSchema {
 
     static func quoted(_ name: String) -> String { "\"\(name)\"" }
 
-    /// The indexes of `flow_rows`: one address, one interface (through `contexts`), and a time
-    /// range. A time range needs no index of its own: `contexts` holds few rows, so the planner
-    /// skip-scans `(context, start)`, one seek per context, which saves an index of every row.
-    static let flowIndexes: [(name: String, columns: String)] = [
-        ("flow_rows_by_src", "src, start"), ("flow_rows_by_dst", "dst, start"), ("flow_rows_by_context", "context, start"),
+    /// The indexes of `flow_rows`.
+    ///
+    /// - One address (`src`/`dst`, then `start` for a time range). They also carry the other
+    ///   address and `bytes`, so that "bytes per address" reads the index alone: SQLite walks
+    ///   `addresses` in text order and sums each address's index range, with no sort of the rows
+    ///   (Athena tutorial query 2).
+    /// - One interface (through `contexts`) and a time range: `contexts` holds few rows, so the
+    ///   planner skip-scans `(context, start)` for a time range alone, which saves an index of
+    ///   every row.
+    /// - SSH and RDP flows by time, partial: only the rows that match the filter of Athena tutorial
+    ///   query 1 and the `ssh-rdp` named query (about 1% of rows). SQLite uses a partial index only
+    ///   for a WHERE clause that implies its own, so it serves exactly that filter.
+    static let flowIndexes: [(name: String, columns: String, partial: String?)] = [
+        ("flow_rows_by_src", "src, start, dst, bytes", nil),
+        ("flow_rows_by_dst", "dst, start, src, bytes", nil),
+        ("flow_rows_by_context", "context, start", nil),
+        ("flow_rows_ssh_rdp", "start", "srcport IN (22, 3389) OR dstport IN (22, 3389)"),
     ]
 
     static var createIndexStatements: [String] {
-        flowIndexes.map { "CREATE INDEX IF NOT EXISTS \($0.name) ON flow_rows (\($0.columns))" }
+        flowIndexes.map {
+            "CREATE INDEX IF NOT EXISTS \($0.name) ON flow_rows (\($0.columns))" + ($0.partial.map { " WHERE \($0)" } ?? "")
+        }
     }
+
+    static var dropIndexStatements: [String] { flowIndexes.map { "DROP INDEX IF EXISTS \($0.name)" } }
 
     /// The SQL expression of a field in the `flows` view (`r` rows, `x` extras, `c` context,
     /// `s`/`d`/`ps`/`pd` addresses).
@@ -69,8 +88,8 @@ public enum StoreSchema {
         switch field {
         case .srcaddr: "s.address"
         case .dstaddr: "d.address"
-        case .pktSrcaddr: "ps.address"
-        case .pktDstaddr: "pd.address"
+        case .pktSrcaddr: "(SELECT address FROM addresses WHERE id = x.pkt_src)"
+        case .pktDstaddr: "(SELECT address FROM addresses WHERE id = x.pkt_dst)"
         case _ where extraNumberFields.contains(field): "x.\(quoted(field.columnName))"
         // `duration` holds the whole `end` when `start` is absent.
         case .end: "coalesce(r.start, 0) + r.duration"
@@ -78,20 +97,53 @@ public enum StoreSchema {
         }
     }
 
-    /// Joins behind both views. Unused left joins cost nothing (SQLite drops them); the two
-    /// inner joins always match because id 0 stands for an absent address.
+    /// Joins behind `flows`. The address joins are inner joins (they always match: id 0 stands for
+    /// an absent address), so the planner may start from `addresses` in text order. A LEFT JOIN
+    /// that a query does not use costs nothing in a plain SELECT, but SQLite 3.40 still looks it up
+    /// for every row of a GROUP BY; packet addresses are therefore subqueries of `flow_extras`.
     static let joins = """
         FROM flow_rows r
             JOIN addresses s ON s.id = r.src
             JOIN addresses d ON d.id = r.dst
             LEFT JOIN contexts c ON c.id = r.context
             LEFT JOIN flow_extras x ON x.row = r.rowid
-            LEFT JOIN addresses ps ON ps.id = x.pkt_src
-            LEFT JOIN addresses pd ON pd.id = x.pkt_dst
         """
+
+    /// A context column of the row as a subquery (`vpc_flow_logs`): evaluated only where a query
+    /// uses the column, so a GROUP BY over addresses and numbers reads the covering index alone.
+    static func contextColumn(_ column: String) -> String { "(SELECT \(column) FROM contexts WHERE id = r.context)" }
+
+    /// Upgrades a store of schema 2 (same tables; other views and indexes) to this schema.
+    static var upgradeFrom2Statements: [String] {
+        ["DROP VIEW IF EXISTS flows", "DROP VIEW IF EXISTS vpc_flow_logs"] + dropIndexStatements
+            + [flowsView, athenaView] + createIndexStatements + ["PRAGMA user_version = \(version)"]
+    }
 
     /// The source of a row: the last source whose rowid range starts at or before it.
     static let sourceOfRow = "(SELECT id FROM sources WHERE first_row <= r.rowid ORDER BY first_row DESC LIMIT 1)"
+
+    static var flowsView: String {
+        let columns: [String] =
+            ["\(sourceOfRow) AS source_id"] + FlowField.allCases.map { "\(viewExpression($0)) AS \(quoted($0.columnName))" }
+        return "CREATE VIEW flows AS SELECT\n    " + columns.joined(separator: ",\n    ") + "\n" + joins
+    }
+
+    /// The Athena tutorial's view. Only the address joins are joins (see ``joins``); context
+    /// columns are subqueries, so `GROUP BY sourceaddress` needs neither `contexts` nor a sort.
+    static var athenaView: String {
+        """
+        CREATE VIEW vpc_flow_logs AS SELECT
+            \(contextColumn("version")) AS version, \(contextColumn("account_id")) AS account,
+            \(contextColumn("interface_id")) AS interfaceid,
+            s.address AS sourceaddress, d.address AS destinationaddress, r.srcport AS sourceport,
+            r.dstport AS destinationport, r.protocol AS protocol, r.packets AS numpackets,
+            r.bytes AS numbytes, r.start AS starttime, coalesce(r.start, 0) + r.duration AS endtime,
+            \(contextColumn("action")) AS action, \(contextColumn("log_status")) AS logstatus
+        FROM flow_rows r
+            JOIN addresses s ON s.id = r.src
+            JOIN addresses d ON d.id = r.dst
+        """
+    }
 
     static var createStatements: [String] {
         let contextColumns = contextFields.map { field -> String in
@@ -102,8 +154,6 @@ public enum StoreSchema {
             }
             return "    \(quoted(field.columnName)) \(isNumber ? "INTEGER" : "TEXT")"
         }
-        let flowsColumns: [String] =
-            ["\(sourceOfRow) AS source_id"] + FlowField.allCases.map { "\(viewExpression($0)) AS \(quoted($0.columnName))" }
         let flowRows: String =
             """
             CREATE TABLE flow_rows (
@@ -115,18 +165,8 @@ public enum StoreSchema {
         let flowExtras: String =
             "CREATE TABLE flow_extras (\n    row INTEGER PRIMARY KEY,\n    pkt_src INTEGER,\n    pkt_dst INTEGER,\n"
             + extraNumberFields.map { "    \(quoted($0.columnName)) INTEGER" }.joined(separator: ",\n") + "\n)"
-        let flowsView: String = "CREATE VIEW flows AS SELECT\n    " + flowsColumns.joined(separator: ",\n    ") + "\n" + joins
         let contexts: String =
             "CREATE TABLE contexts (\n    id INTEGER PRIMARY KEY,\n" + contextColumns.joined(separator: ",\n") + "\n)"
-        let athenaView: String =
-            """
-            CREATE VIEW vpc_flow_logs AS SELECT
-                c.version AS version, c.account_id AS account, c.interface_id AS interfaceid,
-                s.address AS sourceaddress, d.address AS destinationaddress, r.srcport AS sourceport,
-                r.dstport AS destinationport, r.protocol AS protocol, r.packets AS numpackets,
-                r.bytes AS numbytes, r.start AS starttime, coalesce(r.start, 0) + r.duration AS endtime,
-                c.action AS action, c.log_status AS logstatus
-            """ + "\n" + joins
         var statements: [String] = [
             """
             CREATE TABLE sources (

@@ -1,3 +1,4 @@
+import CSQLite
 import FlowCore
 import FlowLensKit
 import FlowStore
@@ -192,6 +193,11 @@ import Testing
         try store.query(sql, to: QueryOutput(format: .csv) { text += $0 })
         #expect(text == "srcaddr,bytes\r\n,\r\n10.0.0.1,1000\r\n")
         text = ""
+        try store.query(
+            "SELECT 'a,b' AS x, 'say \"hi\"' AS y, NULL AS z, 1.5 AS w, -42 AS v, 2.0 AS u, 'line\nbreak' AS t",
+            to: QueryOutput(format: .csv) { text += $0 })
+        #expect(text == "x,y,z,w,v,u,t\r\n\"a,b\",\"say \"\"hi\"\"\",,1.5,-42,2.0,\"line\nbreak\"\r\n")
+        text = ""
         try store.query(sql, to: QueryOutput(format: .json) { text += $0 })
         #expect(text == "[\n  {\"srcaddr\": null, \"bytes\": null},\n  {\"srcaddr\": \"10.0.0.1\", \"bytes\": 1000}\n]\n")
     }
@@ -240,12 +246,132 @@ import Testing
         let (store, _) = try StoreFixture.store()
         let names = try CollectedRows.run(
             store, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'flow_rows' ORDER BY name")
-        #expect(names.rows == [[.text("flow_rows_by_context")], [.text("flow_rows_by_dst")], [.text("flow_rows_by_src")]])
+        #expect(
+            names.rows == [
+                [.text("flow_rows_by_context")], [.text("flow_rows_by_dst")], [.text("flow_rows_by_src")],
+                [.text("flow_rows_ssh_rdp")],
+            ])
         let plan = try CollectedRows.run(
             store, "EXPLAIN QUERY PLAN SELECT * FROM flows WHERE srcaddr = '10.0.0.1' AND start >= 1793577600")
         #expect(plan.column("detail").contains { $0.description.contains("flow_rows_by_src (src=? AND start>?)") })
         let interface = try CollectedRows.run(
             store, "EXPLAIN QUERY PLAN SELECT * FROM flows WHERE interface_id = 'eni-a' AND start >= 1793577600")
         #expect(interface.column("detail").contains { $0.description.contains("flow_rows_by_context (context=? AND start>?)") })
+    }
+}
+
+@Suite struct StorePlanTests {
+    /// The plan's lines for `sql`.
+    static func plan(_ store: FlowStore, _ sql: String) throws -> [String] {
+        try CollectedRows.run(store, "EXPLAIN QUERY PLAN " + sql).column("detail").map(\.description)
+    }
+
+    @Test func tutorialQueryTwoWalksTheAddressIndexesWithoutSortingRows() throws {
+        let (store, _) = try StoreFixture.store()
+        let plan = try Self.plan(
+            store,
+            """
+            SELECT ip, sum(bytes) as total_bytes FROM (
+              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
+              UNION ALL
+              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
+            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
+            """)
+        // Each side reads `addresses` in text order and each address's rows from a covering index;
+        // the only sorts are of the (few) per-address sums.
+        #expect(plan.contains("SCAN d USING COVERING INDEX sqlite_autoindex_addresses_1"), "\(plan)")
+        #expect(plan.contains("SCAN s USING COVERING INDEX sqlite_autoindex_addresses_1"), "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH r USING COVERING INDEX flow_rows_by_dst") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH r USING COVERING INDEX flow_rows_by_src") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("contexts") }, "\(plan)")
+    }
+
+    @Test func tutorialQueryOneReadsThePartialIndexInTimeOrder() throws {
+        let (store, _) = try StoreFixture.store()
+        let plan = try Self.plan(
+            store,
+            """
+            SELECT * FROM vpc_flow_logs WHERE sourceport in (22,3389) OR destinationport IN (22, 3389)
+            ORDER BY starttime ASC
+            """)
+        #expect(plan.first == "SCAN r USING INDEX flow_rows_ssh_rdp", "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+    }
+}
+
+@Suite struct StoreBulkIngestTests {
+    static func names(_ store: FlowStore) throws -> [QueryValue] {
+        try CollectedRows.run(
+            store, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'flow_rows' ORDER BY name"
+        ).column("name")
+    }
+
+    /// Runs SQL on the store file behind FlowStore's back (what a dead process or an older
+    /// FlowLens leaves); returns the first column of the last row, if any.
+    @discardableResult
+    static func raw(_ db: String, _ sql: String) -> Int32? {
+        var handle: OpaquePointer?
+        sqlite3_open(db, &handle)
+        defer { sqlite3_close(handle) }
+        var result: Int32?
+        for statementText in sql.split(separator: ";") {
+            var statement: OpaquePointer?
+            sqlite3_prepare_v2(handle, String(statementText), -1, &statement, nil)
+            while sqlite3_step(statement) == SQLITE_ROW { result = sqlite3_column_int(statement, 0) }
+            sqlite3_finalize(statement)
+        }
+        return result
+    }
+
+    static let indexNames: [QueryValue] = [
+        .text("flow_rows_by_context"), .text("flow_rows_by_dst"), .text("flow_rows_by_src"), .text("flow_rows_ssh_rdp"),
+    ]
+
+    @Test func aLargeIngestBuildsTheIndexesAtItsEnd() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        let store = try FlowStore(path: dir + "/flows.db")
+        try store.prepareBulkIngest(expectedRecords: 1_000_000)
+        #expect(store.indexesDeferred)
+        #expect(try Self.names(store) == [])
+        let sink = StoreSink(store: store)
+        let runner = ScanRunner(options: ScanOptions(sources: [dir + "/a.log"]))
+        runner.sinks.append(sink)
+        _ = try runner.run()
+        #expect(sink.recordsIngested == 6)
+        #expect(!store.indexesDeferred)
+        #expect(try Self.names(store) == Self.indexNames)
+    }
+
+    @Test func aSmallIngestIntoABigStoreKeepsItsIndexes() throws {
+        let (_, dir) = try StoreFixture.store()
+        let store = try FlowStore(path: dir + "/flows.db")
+        try store.prepareBulkIngest(expectedRecords: 10)
+        #expect(!store.indexesDeferred)
+        #expect(try Self.names(store) == Self.indexNames)
+    }
+
+    @Test func indexesLeftMissingByADeadIngestAreBuiltByTheNextWriter() throws {
+        let (_, dir) = try StoreFixture.store()
+        let db = dir + "/flows.db"
+        // What a process killed during a bulk ingest leaves: committed sources, no indexes.
+        Self.raw(db, "DROP INDEX flow_rows_by_src; DROP INDEX flow_rows_ssh_rdp")
+        let reader = try FlowStore(path: db, readOnly: true)
+        let rows = try CollectedRows.run(reader, "SELECT count(*) FROM flows WHERE srcaddr = '10.0.0.1'")
+        #expect(rows.rows == [[.integer(2)]])
+        let writer = try FlowStore(path: db)
+        #expect(try Self.names(writer) == Self.indexNames)
+    }
+
+    @Test func aStoreOfSchemaTwoIsUpgradedInPlace() throws {
+        let (_, dir) = try StoreFixture.store()
+        let db = dir + "/flows.db"
+        Self.raw(db, "DROP INDEX flow_rows_ssh_rdp; PRAGMA user_version = 2")
+        let reader = try FlowStore(path: db, readOnly: true)
+        #expect(try CollectedRows.run(reader, "SELECT count(*) FROM vpc_flow_logs").rows == [[.integer(6)]])
+        let writer = try FlowStore(path: db)
+        #expect(Self.raw(db, "PRAGMA user_version") == 3)
+        #expect(try Self.names(writer) == Self.indexNames)
+        #expect(try CollectedRows.run(writer, "SELECT count(*) FROM vpc_flow_logs").rows == [[.integer(6)]])
     }
 }
