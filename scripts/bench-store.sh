@@ -56,7 +56,7 @@ L=$(load); T0=$(seconds)
 cpu "$FLOWLENS" top --db "$DB" --by address --metric bytes --format csv > "$WORK/top-flowlens.csv"
 T1=$(seconds); echo "top --by address: $(elapsed "$T0" "$T1") s (load $L)"
 IP=$(sed -n 2p "$WORK/q2-flowlens.csv" | cut -d, -f1)
-HOUR=$("$FLOWLENS" query --db "$DB" --format csv "SELECT (min(start) / 3600 + 12) * 3600 FROM flow_rows" | tail -1)
+HOUR=$("$FLOWLENS" query --db "$DB" --format csv "SELECT (min(start) / 3600 + 12) * 3600 FROM flow_rows" | tail -1 | tr -d '\r')
 # The same rows and columns as DuckDB's query below (vpc_flow_logs), each side by its own index
 # (an OR across the two address joins would scan the hour instead).
 Q3="SELECT * FROM vpc_flow_logs WHERE sourceaddress = '$IP' AND starttime >= $HOUR AND starttime < $HOUR + 3600
@@ -64,12 +64,19 @@ UNION ALL SELECT * FROM vpc_flow_logs WHERE destinationaddress = '$IP' AND sourc
   AND starttime >= $HOUR AND starttime < $HOUR + 3600"
 L=$(load); T0=$(seconds)
 cpu "$FLOWLENS" query --db "$DB" --format csv "$Q3" > "$WORK/q3-flowlens.csv"
-T1=$(seconds); echo "one address ($IP) in one hour: $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/q3-flowlens.csv") - 1)) rows (load $L)"
+T1=$(seconds); echo "one address ($IP, the busiest) in one hour: $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/q3-flowlens.csv") - 1)) rows (load $L)"
+# A typical address too: the one in the middle of the address table, in the hour of its first flow.
+IP2=$("$FLOWLENS" query --db "$DB" --format csv "SELECT address FROM addresses WHERE id = (SELECT max(id) / 2 FROM addresses)" | tail -1 | tr -d '\r')
+HOUR2=$("$FLOWLENS" query --db "$DB" --format csv "SELECT min(starttime) / 3600 * 3600 FROM vpc_flow_logs WHERE sourceaddress = '$IP2'" | tail -1 | tr -d '\r')
+Q4=${Q3//$IP/$IP2}; Q4=${Q4//$HOUR/$HOUR2}
+L=$(load); T0=$(seconds)
+cpu "$FLOWLENS" query --db "$DB" --format csv "$Q4" > "$WORK/q4-flowlens.csv"
+T1=$(seconds); echo "one address ($IP2, typical) in one hour: $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/q4-flowlens.csv") - 1)) rows (load $L)"
 
 echo "== DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)')"
-python3 - "$LOGS/AWSLogs" "$WORK/flows.duckdb" "$TEXT_BYTES" "$Q1" "$Q2" "$WORK" "$IP" "$HOUR" <<'PY'
+python3 - "$LOGS/AWSLogs" "$WORK/flows.duckdb" "$TEXT_BYTES" "$Q1" "$Q2" "$WORK" "$IP" "$HOUR" "$IP2" "$HOUR2" <<'PY'
 import os, sys, time, duckdb
-logs, path, text_bytes, q1, q2, work, ip, hour = sys.argv[1:]
+logs, path, text_bytes, q1, q2, work, ip, hour, ip2, hour2 = sys.argv[1:]
 load = lambda: open('/proc/loadavg').read().split()[0]
 for suffix in ('', '.wal'):
     if os.path.exists(path + suffix): os.remove(path + suffix)
@@ -100,7 +107,10 @@ top = db.execute(q2).fetchall()
 print(f"query 2: {time.time() - t0:.2f} s (load {l})")
 l = load(); t0 = time.time()
 n = len(db.execute(f"SELECT * FROM vpc_flow_logs WHERE (sourceaddress = '{ip}' OR destinationaddress = '{ip}') AND starttime >= {hour} AND starttime < {hour} + 3600").fetchall())
-print(f"one address in one hour: {time.time() - t0:.2f} s, {n} rows (load {l})")
+print(f"one address (the busiest) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l})")
+l = load(); t0 = time.time()
+n = len(db.execute(f"SELECT * FROM vpc_flow_logs WHERE (sourceaddress = '{ip2}' OR destinationaddress = '{ip2}') AND starttime >= {hour2} AND starttime < {hour2} + 3600").fetchall())
+print(f"one address (typical) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l})")
 with open(f"{work}/q2-duckdb.csv", "w") as out:
     out.write("ip,total_bytes\n" + "".join(f"{a},{b}\n" for a, b in top))
 PY

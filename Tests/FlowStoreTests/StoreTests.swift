@@ -343,6 +343,23 @@ import Testing
         #expect(try Self.names(store) == Self.indexNames)
     }
 
+    @Test func plannerStatisticsCountRowsPerAddressFromTheLookupTables() throws {
+        let dir = StoreFixture.folder()
+        var log = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
+        for i in 0..<3000 {
+            log += "2 123456789012 eni-a 10.1.0.\(i % 20) 10.2.0.\(i % 10) 5000 443 6 1 100 1793577600 1793577660 ACCEPT OK\n"
+        }
+        StoreFixture.write(log, to: dir + "/a.log")
+        try StoreFixture.ingest([dir + "/a.log"], into: dir + "/flows.db")
+        let store = try FlowStore(path: dir + "/flows.db", readOnly: true)
+        let stats = try CollectedRows.run(
+            store, "SELECT idx, stat FROM sqlite_stat1 WHERE idx IN ('flow_rows_by_src', 'flow_rows_by_context') ORDER BY idx")
+        // 3000 rows (as ANALYZE's sample estimates them) over one context and 30 addresses.
+        let fields = stats.rows.map { $0[1].description.split(separator: " ").compactMap { Int($0) } }
+        #expect(fields.count == 2 && fields.allSatisfy { $0.count >= 2 && $0[0] > 2000 }, "\(stats.rows)")
+        #expect(fields.map { $0[1] } == [fields[0][0], fields[1][0] / 30], "\(stats.rows)")
+    }
+
     @Test func aSmallIngestIntoABigStoreKeepsItsIndexes() throws {
         let (_, dir) = try StoreFixture.store()
         let store = try FlowStore(path: dir + "/flows.db")
