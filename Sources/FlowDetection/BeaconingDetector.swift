@@ -49,19 +49,19 @@ final class BeaconingDetector {
 
     var stateSize: Int { tracks.reduce(0) { $0 + 1 + $1.connections.count } }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts) {
         guard !facts.isResponse else { return }
         let key = WindowKey(a: facts.initiator, b: facts.responder, c: WindowKey.number(UInt64(facts.servicePort)))
         let (slot, inserted) = keys.insert(key)
         if inserted { tracks.append(Track(initiator: facts.initiator, responder: facts.responder, port: facts.servicePort)) }
         let track = tracks[slot]
-        track.bytes &+= record.bytes
-        track.packets &+= record.packets
-        if track.interface == .empty { track.interface = record.interfaceID }
+        track.bytes &+= record.pointee.bytes
+        track.packets &+= record.pointee.packets
+        if track.interface == .empty { track.interface = record.pointee.interfaceID }
         track.last = max(track.last, facts.time)
         // A connection is counted once, by its client port: a long connection spans several
         // aggregation intervals and so several records, which are not separate beacons.
-        let clientPort = facts.isResponse ? record.dstport : record.srcport
+        let clientPort = facts.isResponse ? record.pointee.dstport : record.pointee.srcport
         if let seen = track.connections[clientPort] {
             if facts.time < seen { track.connections[clientPort] = facts.time }
         } else if track.connections.count < maxEvents {

@@ -32,7 +32,7 @@ public struct CompiledRule: Sendable {
     }
 
     /// The rule's severity for the record that opens an alert: the highest escalation that holds.
-    func severity(for record: FlowRecord) -> Severity {
+    func severity(for record: UnsafePointer<FlowRecord>) -> Severity {
         var severity = definition.severity
         for (filter, level) in escalations where level > severity && filter.matches(record) { severity = level }
         return severity

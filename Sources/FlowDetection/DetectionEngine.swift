@@ -112,23 +112,49 @@ public final class DetectionEngine {
     }
 
     /// Hands a rule's matches to its runtime, choosing the runtime once per batch.
+    ///
+    /// A record's facts are worked out before the call that reads the record in place: worked
+    /// out among the call's arguments, the engine's own update in between made Swift copy the
+    /// whole record first.
     private func dispatch(_ kind: Kind, _ hits: [Int], _ records: UnsafeBufferPointer<FlowRecord>) {
+        guard let base = records.baseAddress else { return }
         switch kind {
-        case .record(let rule): for hit in hits { rule.observe(records[hit], facts(records[hit]), &book) }
-        case .windowed(let rule): for hit in hits { rule.observe(records[hit], facts(records[hit]), &book) }
+        case .record(let rule):
+            for hit in hits {
+                let facts = facts(base + hit)
+                rule.observe(base + hit, facts, &book)
+            }
+        case .windowed(let rule):
+            for hit in hits {
+                let facts = facts(base + hit)
+                rule.observe(base + hit, facts, &book)
+            }
         case .zonePolicy(let rule, let detector):
-            for hit in hits { detector.observe(records[hit], facts(records[hit]), rule, &book) }
-        case .beaconing(let detector): for hit in hits { detector.observe(records[hit], facts(records[hit])) }
+            for hit in hits {
+                let facts = facts(base + hit)
+                detector.observe(base + hit, facts, rule, &book)
+            }
+        case .beaconing(let detector):
+            for hit in hits {
+                let facts = facts(base + hit)
+                detector.observe(base + hit, facts)
+            }
         case .exfiltration(let detector):
-            for hit in hits { detector.observe(records[hit], facts(records[hit]), &book) }
+            for hit in hits {
+                let facts = facts(base + hit)
+                detector.observe(base + hit, facts, &book)
+            }
         case .unusualPort(let detector):
-            for hit in hits { detector.observe(records[hit], facts(records[hit]), &book) }
+            for hit in hits {
+                let facts = facts(base + hit)
+                detector.observe(base + hit, facts, &book)
+            }
         }
     }
 
     /// A matched record's facts; matched records also move the watermark.
-    private func facts(_ record: borrowing FlowRecord) -> RecordFacts {
-        let facts = RecordFacts(record)
+    private func facts(_ record: UnsafePointer<FlowRecord>) -> RecordFacts {
+        let facts = RecordFacts(record.pointee)
         if facts.time > maxEventTime { maxEventTime = facts.time }
         return facts
     }

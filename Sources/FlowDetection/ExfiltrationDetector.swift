@@ -72,22 +72,22 @@ final class ExfiltrationDetector {
 
     var stateSize: Int { hosts.reduce(0) { $0 + 1 + $1.openHours.count + $1.destinationIndex.count } }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         // Only the direction the host sends: the request side of connections it opened.
         guard !facts.isResponse else { return }
         let hour = facts.time / 3600 * 3600
         let (slot, inserted) = hostIndex.insert(WindowKey(a: facts.initiator, b: .zero, c: .zero))
         if inserted { hosts.append(Host(address: facts.initiator, firstHour: hour)) }
         let host = hosts[slot]
-        if host.interface == .empty { host.interface = record.interfaceID }
-        host.add(hour: hour, bytes: record.bytes, packets: record.packets)
+        if host.interface == .empty { host.interface = record.pointee.interfaceID }
+        host.add(hour: hour, bytes: record.pointee.bytes, packets: record.pointee.packets)
         let destination = WindowKey(a: facts.responder, b: .zero, c: .zero)
         if host.destinationIndex.count < Self.maxDestinations {
             let (position, isNew) = host.destinationIndex.insert(destination)
             if isNew { host.destinationBytes.append(0) }
-            host.destinationBytes[position] &+= record.bytes
+            host.destinationBytes[position] &+= record.pointee.bytes
         } else if let position = host.destinationIndex.slot(of: destination) {
-            host.destinationBytes[position] &+= record.bytes
+            host.destinationBytes[position] &+= record.pointee.bytes
         }
     }
 

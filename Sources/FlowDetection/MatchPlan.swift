@@ -25,11 +25,22 @@ struct MatchPlan {
     }
 
     private var nodes: [Node] = [Node(term: nil)]
+    private var walk: [Step] = []
+    private var native = NativeConditions()
+    private var fallbacks: [FlowFilter] = []
+    /// The rules of each step, concatenated in walk order.
+    private var ruleOrder: [Int] = []
+    /// Every rule, in the order ``run(_:_:)`` reports them.
+    private var order: [Int] = []
+    /// Rules with no condition at all: they match every record.
+    private var rootRules: Set<Int> = []
+    private let ruleCount: Int
 
     /// - Parameters:
     ///   - expressions: Each rule's match expression, by rule index.
     ///   - sets: The named sets the expressions were compiled against.
     init(_ expressions: [FilterExpression], sets: [String: CIDRSet]) throws(FlowLensError) {
+        ruleCount = expressions.count
         let termLists = expressions.map { Self.terms(of: $0) }
         // How many rules test each term: shared terms go first so that rules share a prefix.
         var sharing: [FilterExpression: Int] = [:]
@@ -61,37 +72,96 @@ struct MatchPlan {
             guard let term = nodes[index].term else { continue }
             nodes[index].filter = try FlowFilter(term, sets: sets)
         }
+        layOut(sets: sets)
     }
 
     /// Calls `body` once per rule with at least one match, with the indices of its matching
     /// records in order.
+    ///
+    /// Record by record: each record walks the tree once while its cache lines are loaded.
+    /// Filtering the whole batch node by node read every record again for every node, and a batch
+    /// of records (a few MB) does not stay in cache, so each node paid a memory load per record
+    /// that its test itself hardly cost. Rules are reported in the tree's depth-first order, as
+    /// before, so their matches reach the engine in the same order.
     func run(_ records: [FlowRecord], _ body: (_ rule: Int, _ hits: [Int]) -> Void) {
-        let everything = Array(records.indices)
-        for rule in nodes[0].rules where !everything.isEmpty { body(rule, everything) }
+        guard !records.isEmpty else { return }
+        var hits = Array(repeating: [Int](), count: ruleCount)
+        let code = native.code
         records.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for child in nodes[0].children {
-                // The first level reads the whole batch in the filter's own tight loop.
-                guard let filter = nodes[child].filter else { continue }
-                visit(child, filter.matchingIndices(in: records), base, body)
+            walk.withUnsafeBufferPointer { steps in
+                for index in 0..<buffer.count {
+                    let reading = RecordReading(base + index)
+                    var step = 0
+                    while step < steps.count {
+                        let entry = steps[step].entry
+                        let passed =
+                            entry >= 0 ? code.matches(entry, reading) : fallbacks[Int(-entry - 1)].matches(base + index)
+                        if passed {
+                            for position in steps[step].rules { hits[ruleOrder[position]].append(index) }
+                            step += 1
+                        } else {
+                            step = steps[step].subtreeEnd
+                        }
+                    }
+                }
+            }
+        }
+        let everything = Array(records.indices)
+        for rule in order {
+            if rootRules.contains(rule) {
+                body(rule, everything)
+            } else if !hits[rule].isEmpty {
+                body(rule, hits[rule])
             }
         }
     }
 
-    private func visit(
-        _ index: Int, _ passed: [Int], _ base: UnsafePointer<FlowRecord>, _ body: (Int, [Int]) -> Void
-    ) {
-        guard !passed.isEmpty else { return }
-        let node = nodes[index]
-        for rule in node.rules { body(rule, passed) }
-        for child in node.children {
-            guard let filter = nodes[child].filter else { continue }
-            var kept: [Int] = []
-            kept.reserveCapacity(passed.count)
-            for record in passed where filter.matches(base + record) { kept.append(record) }
-            visit(child, kept, base, body)
-        }
+    /// One node of the tree in depth-first order: where its condition's code starts (or, below
+    /// zero, `-1 - i` for the i-th `FlowFilter` fallback), the rules that end there (a range of
+    /// ``ruleOrder``), and the position after its subtree, where the walk goes when it fails.
+    private struct Step {
+        var entry: Int32
+        var rules: Range<Int>
+        var subtreeEnd: Int
     }
+
+    /// Lays out the nodes below the root in depth-first order, compiles their conditions, and
+    /// fixes the order in which rules are reported.
+    private mutating func layOut(sets: [String: CIDRSet]) {
+        var steps: [Step] = []
+        var reported: [Int] = nodes[0].rules
+        var stepRules: [Int] = []
+        var fallbackFilters: [FlowFilter] = []
+        let native = NativeConditions()
+        func place(_ index: Int) {
+            guard let filter = nodes[index].filter, let term = nodes[index].term else { return }
+            let entry: Int32
+            if let compiled = native.compile(term, sets: sets) {
+                entry = compiled
+            } else {
+                fallbackFilters.append(filter)
+                entry = Int32(-fallbackFilters.count)
+            }
+            let position = steps.count
+            steps.append(Step(entry: entry, rules: stepRules.count..<stepRules.count + nodes[index].rules.count, subtreeEnd: 0))
+            stepRules += nodes[index].rules
+            reported += nodes[index].rules
+            for child in nodes[index].children { place(child) }
+            steps[position].subtreeEnd = steps.count
+        }
+        for child in nodes[0].children { place(child) }
+        native.seal()
+        self.native = native
+        walk = steps
+        ruleOrder = stepRules
+        fallbacks = fallbackFilters
+        order = reported
+        rootRules = Set(nodes[0].rules)
+    }
+
+    /// Conditions the native code does not cover, for tests: zero for the built-in rules.
+    var fallbackCount: Int { fallbacks.count }
 
     /// Folds a node with one child and no rule of its own into that child, so that a chain of
     /// terms only one rule tests runs as one compiled filter.

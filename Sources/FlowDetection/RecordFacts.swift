@@ -36,28 +36,28 @@ public struct WindowKey: Hashable, Sendable {
 
     static func number(_ value: UInt64) -> IPAddress { IPAddress(high: numberMarker, low: value) }
 
-    static func value(_ field: KeyField, _ record: FlowRecord, _ facts: RecordFacts, _ context: KeyContext)
+    static func value(_ field: KeyField, _ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ context: KeyContext)
         -> IPAddress
     {
         switch field {
         case .initiator: facts.initiator
         case .responder: facts.responder
         case .servicePort: number(UInt64(facts.servicePort))
-        case .clientPort: number(UInt64(facts.isResponse ? record.dstport : record.srcport))
-        case .srcaddr: record.srcaddr
-        case .dstaddr: record.dstaddr
-        case .srcport: number(UInt64(record.srcport))
-        case .dstport: number(UInt64(record.dstport))
-        case .src: record.packetSource
-        case .dst: record.packetDestination
-        case .interface: number(UInt64(record.interfaceID.id))
-        case .protocolNumber: number(UInt64(record.proto))
+        case .clientPort: number(UInt64(facts.isResponse ? record.pointee.dstport : record.pointee.srcport))
+        case .srcaddr: record.pointee.srcaddr
+        case .dstaddr: record.pointee.dstaddr
+        case .srcport: number(UInt64(record.pointee.srcport))
+        case .dstport: number(UInt64(record.pointee.dstport))
+        case .src: record.pointee.packetSource
+        case .dst: record.pointee.packetDestination
+        case .interface: number(UInt64(record.pointee.interfaceID.id))
+        case .protocolNumber: number(UInt64(record.pointee.proto))
         case .responderZone: number(UInt64(context.zone(facts.responder).map { $0 + 1 } ?? 0))
         case .initiatorZone: number(UInt64(context.zone(facts.initiator).map { $0 + 1 } ?? 0))
         }
     }
 
-    static func make(_ fields: [KeyField], _ record: FlowRecord, _ facts: RecordFacts, _ context: KeyContext)
+    static func make(_ fields: [KeyField], _ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ context: KeyContext)
         -> WindowKey
     {
         var key = WindowKey(a: .zero, b: .zero, c: .zero)

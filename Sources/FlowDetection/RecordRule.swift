@@ -22,27 +22,27 @@ final class RecordRule {
         self.keyContext = keyContext
     }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         let fields = rule.dedupFields
         let key = WindowKey.make(fields, record, facts, keyContext)
         let severity = rule.severity(for: record)
         if let slot = keys.slot(of: key),
             book.mergeRepeat(
                 into: alertOfKey[slot], rule: rule, time: facts.time, src: facts.initiator, dst: facts.responder,
-                count: 1, addCount: true, bytes: record.bytes, packets: record.packets, interface: record.interfaceID,
+                count: 1, addCount: true, bytes: record.pointee.bytes, packets: record.pointee.packets, interface: record.pointee.interfaceID,
                 severity: severity)
         {
             return
         }
         let port: UInt16? = facts.hasPorts ? facts.servicePort : nil
         // The evidence closure cannot capture a borrowed record; it needs only these fields.
-        let proto = record.proto
-        let action = record.action
-        let tcpFlags: UInt16? = record.has(.tcpFlags) ? record.tcpFlags : nil
+        let proto = record.pointee.proto
+        let action = record.pointee.action
+        let tcpFlags: UInt16? = record.pointee.has(.tcpFlags) ? record.pointee.tcpFlags : nil
         let raised = book.raise(
             rule: rule, key: key.text(fields, context: keyContext), time: facts.time, src: facts.initiator,
-            dst: facts.responder, dstPort: port, count: 1, addCount: true, bytes: record.bytes,
-            packets: record.packets, interface: record.interfaceID, severity: severity
+            dst: facts.responder, dstPort: port, count: 1, addCount: true, bytes: record.pointee.bytes,
+            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: severity
         ) {
             var evidence: [String: EvidenceValue] = [:]
             evidence["protocol"] = .text(IPProtocolNames.name(proto))

@@ -28,7 +28,7 @@ final class UnusualPortDetector {
 
     var stateSize: Int { hosts.reduce(0) { $0 + 1 + $1.ports.count } }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         guard !facts.isResponse, facts.hasPorts else { return }
         let (slot, inserted) = hostIndex.insert(WindowKey(a: facts.initiator, b: .zero, c: .zero))
         if inserted { hosts.append(Host(firstSeen: facts.time)) }
@@ -43,8 +43,8 @@ final class UnusualPortDetector {
         let learned = host.ports.sorted(limit: 20).map(String.init)
         book.raise(
             rule: rule, key: "\(facts.initiator)|\(facts.servicePort)", time: facts.time, src: facts.initiator,
-            dst: facts.responder, dstPort: facts.servicePort, count: 1, addCount: true, bytes: record.bytes,
-            packets: record.packets, interface: record.interfaceID, severity: rule.severity(for: record)
+            dst: facts.responder, dstPort: facts.servicePort, count: 1, addCount: true, bytes: record.pointee.bytes,
+            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: rule.severity(for: record)
         ) {
             ["baseline_ports": .list(learned), "baseline_hours": .number(Double(baseline / 3600))]
         }

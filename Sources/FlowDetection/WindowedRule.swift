@@ -26,26 +26,26 @@ final class WindowedRule {
 
     var stateSize: Int { windows.reduce(0) { $0 + 1 + $1.approximateSize } }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ book: inout AlertBook) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         let key = WindowKey.make(aggregate.by, record, facts, keyContext)
         let (slot, inserted) = keys.insert(key)
         if inserted { windows.append(WindowState()) }
         let state = windows[slot]
-        state.bytes &+= record.bytes
-        state.packets &+= record.packets
-        if state.interface == .empty { state.interface = record.interfaceID }
+        state.bytes &+= record.pointee.bytes
+        state.packets &+= record.pointee.packets
+        if state.interface == .empty { state.interface = record.pointee.interfaceID }
         var amount: UInt64 = 1
         var value: IPAddress?
         switch aggregate.measure {
         case .count: amount = 1
-        case .sum(let field), .rate(let field): amount = field == .bytes ? record.bytes : record.packets
+        case .sum(let field), .rate(let field): amount = field == .bytes ? record.pointee.bytes : record.pointee.packets
         case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
         }
         let measure = state.add(
             time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds, measure: aggregate.measure,
             threshold: aggregate.threshold)
         if let alertIndex = state.alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
-            book.touch(alertIndex, time: facts.time, bytes: record.bytes, packets: record.packets)
+            book.touch(alertIndex, time: facts.time, bytes: record.pointee.bytes, packets: record.pointee.packets)
             if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), state, &book) }
             return
         }

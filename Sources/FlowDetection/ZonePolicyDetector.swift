@@ -6,33 +6,86 @@ import FlowEnrichment
 /// initiator (responses are the other half of an allowed connection and never count).
 final class ZonePolicyDetector {
     private let context: NetworkContext
-    private let protected: Set<Int>
+    /// Every zone's blocks as address intervals, zone by zone in configuration order, so the
+    /// first interval holding an address names the first zone holding it, as
+    /// `NetworkContext.zoneIndex(of:)` answers; inline, since this runs for most accepted requests.
+    private let zoneIntervals: [(low: IPAddress, high: IPAddress, zone: Int)]
+    /// By zone index: whether the zone is protected.
+    private let isProtected: [Bool]
+    /// By target zone index: the allow entries whose `to` names it, in configuration order.
+    private let entriesInto: [[Entry]]
+
+    /// An allow entry with its zone names resolved to zone indices.
+    private struct Entry {
+        /// By source zone index, plus one last slot for "no zone": whether `from` admits it.
+        var admitsFrom: [Bool]
+        var ports: [ClosedRange<UInt16>]
+        var sources: CIDRSet
+    }
 
     init(context: NetworkContext) {
         self.context = context
-        protected = Set(context.policy.protect.compactMap { name in context.zones.firstIndex { $0.name == name } })
+        var intervals: [(low: IPAddress, high: IPAddress, zone: Int)] = []
+        for (index, zone) in context.zones.enumerated() {
+            for block in zone.networks.blocks {
+                let hostHigh: UInt64 = block.bits >= 64 ? 0 : ~0 >> UInt64(block.bits)
+                let hostLow: UInt64 = block.bits <= 64 ? ~0 : (block.bits >= 128 ? 0 : ~0 >> UInt64(block.bits - 64))
+                let high = IPAddress(high: block.network.high | hostHigh, low: block.network.low | hostLow)
+                intervals.append((block.network, high, index))
+            }
+        }
+        zoneIntervals = intervals
+        let names = context.zones.map(\.name)
+        // A protected name marks the first zone of that name, as `zoneIndex` finds zones.
+        var protected = Array(repeating: false, count: names.count)
+        for name in context.policy.protect {
+            if let index = names.firstIndex(of: name) { protected[index] = true }
+        }
+        isProtected = protected
+        entriesInto = names.map { target in
+            context.policy.allow.filter { $0.to == target }.map { entry in
+                Entry(
+                    admitsFrom: names.map { name in entry.from.map { $0 == name } ?? true } + [entry.from == nil],
+                    ports: entry.ports, sources: entry.sources)
+            }
+        }
     }
 
-    func observe(_ record: borrowing FlowRecord, _ facts: RecordFacts, _ rule: CompiledRule, _ book: inout AlertBook) {
-        guard !facts.isResponse, record.action != .reject,
-            let targetZone = context.zoneIndex(of: facts.responder), protected.contains(targetZone)
+    /// The first zone holding `address`, as `NetworkContext.zoneIndex(of:)`.
+    @inline(__always)
+    private func zone(of address: IPAddress) -> Int? {
+        for interval in zoneIntervals {
+            let above =
+                address.high > interval.low.high || (address.high == interval.low.high && address.low >= interval.low.low)
+            let below =
+                address.high < interval.high.high
+                || (address.high == interval.high.high && address.low <= interval.high.low)
+            if above && below { return interval.zone }
+        }
+        return nil
+    }
+
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ rule: CompiledRule, _ book: inout AlertBook) {
+        guard !facts.isResponse, record.pointee.action != .reject,
+            let targetZone = zone(of: facts.responder), isProtected[targetZone]
         else { return }
-        let sourceZone = context.zoneIndex(of: facts.initiator)
+        let sourceZone = zone(of: facts.initiator)
         if sourceZone == targetZone { return }
-        let targetName = context.zones[targetZone].name
-        let sourceName = sourceZone.map { context.zones[$0].name }
-        for entry in context.policy.allow where entry.to == targetName {
-            if let from = entry.from, from != sourceName { continue }
+        let sourceSlot = sourceZone ?? isProtected.count
+        for entry in entriesInto[targetZone] {
+            if !entry.admitsFrom[sourceSlot] { continue }
             if !entry.ports.isEmpty && !entry.ports.contains(where: { $0.contains(facts.servicePort) }) { continue }
             if !entry.sources.isEmpty && !entry.sources.contains(facts.initiator) { continue }
             return
         }
+        let targetName = context.zones[targetZone].name
+        let sourceName = sourceZone.map { context.zones[$0].name }
         let key = "\(facts.initiator)|\(facts.responder)|\(facts.servicePort)"
-        let proto = record.proto
+        let proto = record.pointee.proto
         book.raise(
             rule: rule, key: key, time: facts.time, src: facts.initiator, dst: facts.responder,
-            dstPort: facts.hasPorts ? facts.servicePort : nil, count: 1, addCount: true, bytes: record.bytes,
-            packets: record.packets, interface: record.interfaceID, severity: rule.severity(for: record)
+            dstPort: facts.hasPorts ? facts.servicePort : nil, count: 1, addCount: true, bytes: record.pointee.bytes,
+            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: rule.severity(for: record)
         ) {
             [
                 "from_zone": .text(sourceName ?? "(no zone)"), "to_zone": .text(targetName),

@@ -1,0 +1,492 @@
+import FlowCore
+import FlowExpression
+
+/// The conditions of a ``MatchPlan`` compiled for the plan's own record-by-record walk.
+///
+/// `FlowFilter` evaluates through a call into another module, which costs a reference count on
+/// its compiled program per call; a walk that tests a dozen conditions per record pays that a
+/// dozen times per record. Here the conditions the rules use (the flow's sense, address sets,
+/// numbers and ports, action and status, `exists`, tcp flag masks, with `and`, `or` and `not`)
+/// are lowered to jump tables that the walk evaluates inline, reading a record's orientation and
+/// ends once for all of them. Anything else (text fields, times, lost-packet counters) is left to
+/// the term's `FlowFilter`: ``compile(_:sets:)`` returns nil for it.
+///
+/// Semantics are `FlowFilter`'s, test for test (see `Compiler` in FlowExpression): a test of an
+/// absent value is false whatever the operator, `not` inverts a whole test, a positive test on a
+/// subject with several reads holds when any read matches, and a negative one when every read is
+/// present and differs.
+final class NativeConditions: @unchecked Sendable {
+    // Written only while compiling, before the plan is used; immutable afterwards.
+    private var instructions: [NativeInstruction] = []
+    private var ranges: [(low: UInt64, high: UInt64)] = []
+    private var intervals: [(low: IPAddress, high: IPAddress)] = []
+
+    /// The code the walk runs, set by ``seal()``; its buffers belong to this object.
+    private(set) var code = NativeCode(
+        instructions: UnsafeMutableBufferPointer(start: nil, count: 0), ranges: UnsafeMutableBufferPointer(start: nil, count: 0),
+        intervals: UnsafeMutableBufferPointer(start: nil, count: 0))
+
+    deinit {
+        code.instructions.deallocate()
+        code.ranges.deallocate()
+        code.intervals.deallocate()
+    }
+
+    /// Compiles one condition and returns the entry of its code, or nil when it uses something
+    /// only `FlowFilter` evaluates.
+    func compile(_ expression: FilterExpression, sets: [String: CIDRSet]) -> Int32? {
+        guard Self.isSupported(expression) else { return nil }
+        return emit(expression, sets: sets, onTrue: NativeInstruction.accept, onFalse: NativeInstruction.reject)
+    }
+
+    /// Copies the code into buffers that the walk reads without reference counting.
+    func seal() {
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+        }
+        code = NativeCode(instructions: copy(instructions), ranges: copy(ranges), intervals: copy(intervals))
+    }
+
+    private static let numericFields: Set<FlowField> = [.version, .proto, .srcport, .dstport, .tcpFlags, .packets, .bytes]
+    private static let addressFields: Set<FlowField> = [.srcaddr, .dstaddr, .pktSrcaddr, .pktDstaddr]
+    private static let enumFields: Set<FlowField> = [.action, .logStatus, .flowDirection]
+
+    private static func isSupported(_ expression: FilterExpression) -> Bool {
+        switch expression {
+        case .sense, .exists: return true
+        case .and(let left, let right), .or(let left, let right): return isSupported(left) && isSupported(right)
+        case .not(let inner): return isSupported(inner)
+        case .comparison(let comparison):
+            guard !comparison.values.isEmpty else { return false }
+            for accessor in comparison.subject.accessors {
+                switch accessor {
+                case .initiator, .responder, .packetSource, .packetDestination, .servicePort, .clientPort: continue
+                case .field(let field):
+                    if numericFields.contains(field) || addressFields.contains(field) || enumFields.contains(field) {
+                        continue
+                    }
+                    return false
+                }
+            }
+            for value in comparison.values {
+                switch value {
+                case .number, .range, .network, .set, .action, .logStatus, .flowDirection: continue
+                case .time, .text: return false
+                }
+            }
+            return true
+        }
+    }
+
+    private func append(_ test: NativeTest, onTrue: Int32, onFalse: Int32) -> Int32 {
+        instructions.append(NativeInstruction(test: test, onTrue: onTrue, onFalse: onFalse))
+        return Int32(instructions.count - 1)
+    }
+
+    /// As `Compiler.emit`: the right operand first, since the left one jumps to its entry.
+    private func emit(_ expression: FilterExpression, sets: [String: CIDRSet], onTrue: Int32, onFalse: Int32) -> Int32? {
+        switch expression {
+        case .and(let left, let right):
+            guard let rightEntry = emit(right, sets: sets, onTrue: onTrue, onFalse: onFalse) else { return nil }
+            return emit(left, sets: sets, onTrue: rightEntry, onFalse: onFalse)
+        case .or(let left, let right):
+            guard let rightEntry = emit(right, sets: sets, onTrue: onTrue, onFalse: onFalse) else { return nil }
+            return emit(left, sets: sets, onTrue: onTrue, onFalse: rightEntry)
+        case .not(let inner):
+            return emit(inner, sets: sets, onTrue: onFalse, onFalse: onTrue)
+        case .sense(let sense):
+            return append(.sense(response: sense == .response), onTrue: onTrue, onFalse: onFalse)
+        case .exists(let subject):
+            var entry = onFalse
+            for accessor in subject.accessors.reversed() {
+                let (first, second) = Self.presence(accessor)
+                entry = append(.present(first, second), onTrue: onTrue, onFalse: entry)
+            }
+            return entry
+        case .comparison(let comparison):
+            var entry = onTrue
+            var first = true
+            for accessor in comparison.subject.accessors.reversed() {
+                guard let test = makeTest(comparison, accessor, sets: sets) else { return nil }
+                if first {
+                    entry = append(test, onTrue: onTrue, onFalse: onFalse)
+                    first = false
+                } else if comparison.op.isNegative {
+                    entry = append(test, onTrue: entry, onFalse: onFalse)
+                } else {
+                    entry = append(test, onTrue: onTrue, onFalse: entry)
+                }
+            }
+            return entry
+        }
+    }
+
+    /// The presence masks of a read: it has a value when the record's mask shares a bit with each.
+    private static func presence(_ accessor: Accessor) -> (UInt64, UInt64) {
+        let source = FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit
+        let destination = FlowField.pktDstaddr.bit | FlowField.dstaddr.bit
+        switch accessor {
+        case .field(let field): return (field.bit, field.bit)
+        case .packetSource: return (source, source)
+        case .packetDestination: return (destination, destination)
+        case .initiator, .responder: return (source, destination)
+        case .servicePort, .clientPort: return (FlowField.srcport.bit, FlowField.dstport.bit)
+        }
+    }
+
+    private func makeTest(_ comparison: Comparison, _ accessor: Accessor, sets: [String: CIDRSet]) -> NativeTest? {
+        let op = comparison.op
+        let values = comparison.values
+        let negate = op.isNegative
+        switch accessor {
+        case .initiator, .responder, .packetSource, .packetDestination:
+            return addressTest(accessor, values, negate: negate, sets: sets)
+        case .field(let field) where Self.addressFields.contains(field):
+            return addressTest(accessor, values, negate: negate, sets: sets)
+        case .field(let field) where Self.enumFields.contains(field):
+            var mask: UInt8 = 0
+            for value in values {
+                switch value {
+                case .action(let action): mask |= 1 << action.rawValue
+                case .logStatus(let status): mask |= 1 << status.rawValue
+                case .flowDirection(let direction): mask |= 1 << direction.rawValue
+                default: return nil
+                }
+            }
+            let read: EnumRead = field == .action ? .action : (field == .logStatus ? .logStatus : .flowDirection)
+            return .enumIn(read, mask: mask, negate: negate)
+        default:
+            break
+        }
+        let read: NumberRead
+        switch accessor {
+        case .servicePort: read = .servicePort
+        case .clientPort: read = .clientPort
+        case .field(.version): read = .version
+        case .field(.proto): read = .proto
+        case .field(.srcport): read = .srcport
+        case .field(.dstport): read = .dstport
+        case .field(.tcpFlags): read = .tcpFlags
+        case .field(.packets): read = .packets
+        case .field(.bytes): read = .bytes
+        default: return nil
+        }
+        if op == .has {
+            let mask = values.reduce(UInt64(0)) { mask, value in
+                if case .number(let bits) = value { mask | bits } else { mask }
+            }
+            return .flagsAll(UInt16(truncatingIfNeeded: mask))
+        }
+        var merged: [(low: UInt64, high: UInt64)]
+        var negated = negate
+        switch op {
+        case .equal, .notEqual, .in, .notIn:
+            var input: [(low: UInt64, high: UInt64)] = []
+            for value in values {
+                switch value {
+                case .number(let number): input.append((number, number))
+                case .range(let range): input.append((range.lowerBound, range.upperBound))
+                default: return nil
+                }
+            }
+            merged = Self.merge(input)
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            guard case .number(let key) = values[0] else { return nil }
+            switch op {
+            case .less: merged = key == 0 ? [] : [(low: UInt64(0), high: key - 1)]
+            case .lessOrEqual: merged = [(low: UInt64(0), high: key)]
+            case .greater: merged = key == .max ? [] : [(low: key + 1, high: UInt64.max)]
+            default: merged = [(low: key, high: UInt64.max)]
+            }
+            negated = false
+        case .has:
+            return nil
+        }
+        if merged.isEmpty {
+            let (first, second) = Self.presence(accessor)
+            return negated ? .present(first, second) : .never
+        }
+        let start = Int32(ranges.count)
+        ranges.append(contentsOf: merged)
+        return .number(read, start: start, count: Int32(merged.count), negate: negated)
+    }
+
+    private func addressTest(_ accessor: Accessor, _ values: [FilterValue], negate: Bool, sets: [String: CIDRSet])
+        -> NativeTest?
+    {
+        let read: AddressRole
+        switch accessor {
+        case .initiator: read = .initiator
+        case .responder: read = .responder
+        case .packetSource: read = .packetSource
+        case .packetDestination: read = .packetDestination
+        case .field(.srcaddr): read = .srcaddr
+        case .field(.dstaddr): read = .dstaddr
+        case .field(.pktSrcaddr): read = .pktSrcaddr
+        case .field(.pktDstaddr): read = .pktDstaddr
+        default: return nil
+        }
+        var blocks: [CIDR] = []
+        for value in values {
+            switch value {
+            case .network(let cidr): blocks.append(cidr)
+            case .set(let name):
+                guard let set = sets[name] ?? FlowFilter.defaultSets[name] else { return nil }
+                blocks.append(contentsOf: set.blocks)
+            default: return nil
+            }
+        }
+        let merged = Self.merge(blocks.map(Self.interval))
+        let start = Int32(intervals.count)
+        intervals.append(contentsOf: merged)
+        return .address(read, start: start, count: Int32(merged.count), negate: negate)
+    }
+
+    private static func interval(_ cidr: CIDR) -> (low: IPAddress, high: IPAddress) {
+        let hostHigh: UInt64 = cidr.bits >= 64 ? 0 : ~0 >> UInt64(cidr.bits)
+        let hostLow: UInt64 = cidr.bits <= 64 ? ~0 : (cidr.bits >= 128 ? 0 : ~0 >> UInt64(cidr.bits - 64))
+        return (cidr.network, IPAddress(high: cidr.network.high | hostHigh, low: cidr.network.low | hostLow))
+    }
+
+    private static func merge(_ input: [(low: UInt64, high: UInt64)]) -> [(low: UInt64, high: UInt64)] {
+        let sorted = input.sorted { $0.low < $1.low }
+        var merged: [(low: UInt64, high: UInt64)] = []
+        for range in sorted {
+            if let last = merged.last, last.high == .max || range.low <= last.high + 1 {
+                merged[merged.count - 1].high = max(last.high, range.high)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    private static func merge(_ input: [(low: IPAddress, high: IPAddress)]) -> [(low: IPAddress, high: IPAddress)] {
+        let sorted = input.sorted { less($0.low, $1.low) }
+        var merged: [(low: IPAddress, high: IPAddress)] = []
+        for interval in sorted {
+            if let last = merged.last, !less(successor(last.high) ?? last.high, interval.low) {
+                if less(last.high, interval.high) { merged[merged.count - 1].high = interval.high }
+            } else {
+                merged.append(interval)
+            }
+        }
+        return merged
+    }
+
+    private static func successor(_ address: IPAddress) -> IPAddress? {
+        if address.low != .max { return IPAddress(high: address.high, low: address.low + 1) }
+        if address.high != .max { return IPAddress(high: address.high + 1, low: 0) }
+        return nil
+    }
+
+    @inline(__always)
+    static func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
+}
+
+/// One step of native condition code: a test and where to go on each outcome; below zero ends
+/// the run with ``accept`` or ``reject``.
+struct NativeInstruction {
+    var test: NativeTest
+    var onTrue: Int32
+    var onFalse: Int32
+
+    static let accept: Int32 = -1
+    static let reject: Int32 = -2
+}
+
+enum NativeTest {
+    case sense(response: Bool)
+    case present(UInt64, UInt64)
+    case never
+    case number(NumberRead, start: Int32, count: Int32, negate: Bool)
+    case address(AddressRole, start: Int32, count: Int32, negate: Bool)
+    case enumIn(EnumRead, mask: UInt8, negate: Bool)
+    case flagsAll(UInt16)
+}
+
+enum NumberRead: UInt8 {
+    case version, proto, srcport, dstport, tcpFlags, packets, bytes, servicePort, clientPort
+}
+
+enum AddressRole: UInt8 {
+    case initiator, responder, packetSource, packetDestination, srcaddr, dstaddr, pktSrcaddr, pktDstaddr
+}
+
+enum EnumRead: UInt8 {
+    case action, logStatus, flowDirection
+}
+
+/// What the conditions read from one record, worked out once for all of them.
+struct RecordReading {
+    let record: UnsafePointer<FlowRecord>
+    let present: UInt64
+    let hasBothEnds: Bool
+    let isResponse: Bool
+
+    @inline(__always)
+    init(_ record: UnsafePointer<FlowRecord>) {
+        self.record = record
+        let present = record.pointee.present
+        self.present = present
+        hasBothEnds =
+            present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0
+            && present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0
+        isResponse = record.pointee.isResponse
+    }
+}
+
+/// Compiled conditions as plain buffers: copied into a local, evaluation touches no reference
+/// count and no exclusivity check.
+struct NativeCode {
+    let instructions: UnsafeMutableBufferPointer<NativeInstruction>
+    let ranges: UnsafeMutableBufferPointer<(low: UInt64, high: UInt64)>
+    let intervals: UnsafeMutableBufferPointer<(low: IPAddress, high: IPAddress)>
+
+    /// Runs the code at `entry` on one record.
+    @inline(__always)
+    func matches(_ entry: Int32, _ reading: RecordReading) -> Bool {
+        let code = instructions
+        var next = entry
+        while next >= 0 {
+            let instruction = code[Int(next)]
+            next = test(instruction.test, reading) ? instruction.onTrue : instruction.onFalse
+        }
+        return next == NativeInstruction.accept
+    }
+
+    @inline(__always)
+    private func test(_ test: NativeTest, _ reading: RecordReading) -> Bool {
+        let present = reading.present
+        let record = reading.record
+        switch test {
+        case .sense(let response):
+            return reading.hasBothEnds && reading.isResponse == response
+        case .present(let first, let second):
+            return present & first != 0 && present & second != 0
+        case .never:
+            return false
+        case .number(let read, let start, let count, let negate):
+            let value: UInt64
+            switch read {
+            case .version:
+                guard present & FlowField.version.bit != 0 else { return false }
+                value = UInt64(record.pointee.version)
+            case .proto:
+                guard present & FlowField.proto.bit != 0 else { return false }
+                value = UInt64(record.pointee.proto)
+            case .srcport:
+                guard present & FlowField.srcport.bit != 0 else { return false }
+                value = UInt64(record.pointee.srcport)
+            case .dstport:
+                guard present & FlowField.dstport.bit != 0 else { return false }
+                value = UInt64(record.pointee.dstport)
+            case .tcpFlags:
+                guard present & FlowField.tcpFlags.bit != 0 else { return false }
+                value = UInt64(record.pointee.tcpFlags)
+            case .packets:
+                guard present & FlowField.packets.bit != 0 else { return false }
+                value = record.pointee.packets
+            case .bytes:
+                guard present & FlowField.bytes.bit != 0 else { return false }
+                value = record.pointee.bytes
+            case .servicePort, .clientPort:
+                let ports = FlowField.srcport.bit | FlowField.dstport.bit
+                guard present & ports == ports else { return false }
+                let useSource = reading.isResponse == (read == .servicePort)
+                value = UInt64(useSource ? record.pointee.srcport : record.pointee.dstport)
+            }
+            return inRanges(value, Int(start), Int(count)) != negate
+        case .address(let role, let start, let count, let negate):
+            let address: IPAddress
+            switch role {
+            case .initiator, .responder:
+                guard reading.hasBothEnds else { return false }
+                address =
+                    (role == .initiator) != reading.isResponse
+                    ? record.pointee.packetSource : record.pointee.packetDestination
+            case .packetSource:
+                if present & FlowField.pktSrcaddr.bit != 0 {
+                    address = record.pointee.pktSrcaddr
+                } else if present & FlowField.srcaddr.bit != 0 {
+                    address = record.pointee.srcaddr
+                } else {
+                    return false
+                }
+            case .packetDestination:
+                if present & FlowField.pktDstaddr.bit != 0 {
+                    address = record.pointee.pktDstaddr
+                } else if present & FlowField.dstaddr.bit != 0 {
+                    address = record.pointee.dstaddr
+                } else {
+                    return false
+                }
+            case .srcaddr:
+                guard present & FlowField.srcaddr.bit != 0 else { return false }
+                address = record.pointee.srcaddr
+            case .dstaddr:
+                guard present & FlowField.dstaddr.bit != 0 else { return false }
+                address = record.pointee.dstaddr
+            case .pktSrcaddr:
+                guard present & FlowField.pktSrcaddr.bit != 0 else { return false }
+                address = record.pointee.pktSrcaddr
+            case .pktDstaddr:
+                guard present & FlowField.pktDstaddr.bit != 0 else { return false }
+                address = record.pointee.pktDstaddr
+            }
+            return inIntervals(address, Int(start), Int(count)) != negate
+        case .enumIn(let read, let mask, let negate):
+            let raw: UInt8?
+            switch read {
+            case .action:
+                guard present & FlowField.action.bit != 0 else { return false }
+                raw = record.pointee.action?.rawValue
+            case .logStatus:
+                guard present & FlowField.logStatus.bit != 0 else { return false }
+                raw = record.pointee.logStatus?.rawValue
+            case .flowDirection:
+                guard present & FlowField.flowDirection.bit != 0 else { return false }
+                raw = record.pointee.flowDirection?.rawValue
+            }
+            guard let raw else { return false }
+            return (mask & (1 &<< raw) != 0) != negate
+        case .flagsAll(let mask):
+            guard present & FlowField.tcpFlags.bit != 0 else { return false }
+            return record.pointee.tcpFlags & mask == mask
+        }
+    }
+
+    @inline(__always)
+    private func inRanges(_ value: UInt64, _ start: Int, _ count: Int) -> Bool {
+        if count <= 8 {
+            for i in start..<start + count where value <= ranges[i].high { return ranges[i].low <= value }
+            return false
+        }
+        var low = start
+        var high = start + count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].low <= value { low = middle + 1 } else { high = middle }
+        }
+        return low > start && value <= ranges[low - 1].high
+    }
+
+    @inline(__always)
+    private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
+        if count <= 8 {
+            for i in start..<start + count where !NativeConditions.less(intervals[i].high, address) {
+                return !NativeConditions.less(address, intervals[i].low)
+            }
+            return false
+        }
+        var low = start
+        var high = start + count
+        while low < high {
+            let middle = (low + high) / 2
+            if !NativeConditions.less(address, intervals[middle].low) { low = middle + 1 } else { high = middle }
+        }
+        return low > start && !NativeConditions.less(intervals[low - 1].high, address)
+    }
+}
