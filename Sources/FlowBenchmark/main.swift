@@ -1,6 +1,6 @@
 // Decode and scan benchmarks, run in release mode:
 //   swift run -c release flowlens-bench [--records N] [--scan FILE_OR_DIR ...]
-//     [--parquet FILE.parquet [--parquet-text FILE.log.gz]]
+//     [--only v2|v5] [--parquet FILE.parquet [--parquet-text FILE.log.gz]]
 // Prints records/s for in-memory decoding of v2 and 29-field v5 text (one core), and for full
 // scans (all cores) of the given sources. Each figure is the best of several runs; every run's
 // output is checked (record count, no malformed lines) so a broken decoder cannot look fast.
@@ -17,6 +17,7 @@ var parquetFile: String?
 var parquetText: String?
 var detectFile: String?
 var detectConfig: String?
+var onlyLayout: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -26,6 +27,7 @@ while let argument = arguments.popFirst() {
     case "--parquet-text": parquetText = arguments.popFirst()
     case "--detect": detectFile = arguments.popFirst()
     case "--detect-config": detectConfig = arguments.popFirst()
+    case "--only": onlyLayout = arguments.popFirst()
     default: scanSources.append(argument)
     }
 }
@@ -142,7 +144,7 @@ if let detectFile {
     let text = parquetText ?? parquetFile.replacingOccurrences(of: ".parquet", with: ".log.gz")
     ParquetBenchmark.run(parquet: parquetFile, gzipText: text)
 } else {
-    benchDecode("v2-default", fields: FlowField.v2Default, recordCount: recordCount)
-    benchDecode("v5-29-fields", fields: FlowField.v5All, recordCount: recordCount)
+    if onlyLayout != "v5" { benchDecode("v2-default", fields: FlowField.v2Default, recordCount: recordCount) }
+    if onlyLayout != "v2" { benchDecode("v5-29-fields", fields: FlowField.v5All, recordCount: recordCount) }
 }
 for source in scanSources { benchScan(source) }

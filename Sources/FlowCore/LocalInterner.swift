@@ -26,21 +26,23 @@ public struct LocalInterner {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        // FNV-1a over 8-byte words then tail bytes: cheap, and ids differ in their last bytes.
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        // FNV-1a style over 8-byte words, the last one overlapping the one before, so that a
+        // typical id of 12 to 24 bytes takes two or three steps; ids differ in their last bytes.
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
         let count = bytes.count
-        var i = 0
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= count {
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        if count >= 8 {
+            var i = 0
+            while i + 8 < count {
                 h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
                 h ^= h >> 29
                 i += 8
             }
-        }
-        while i < count {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
-            i += 1
+            h = (h ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x100_0000_01b3
+            h ^= h >> 29
+        } else {
+            for i in 0..<count { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
         }
         return h ^ (h >> 32)
     }

@@ -89,6 +89,10 @@ public struct FlowTextDecoder {
         let count = bytes.count
         var position = 0
         while position < count {
+            if isV2Default {
+                position = decodeDefaultRun(base, from: position, count: count, into: &batches)
+                if position >= count { break }
+            }
             let remaining = count - position
             let newline = memchr(base + position, 0x0A, remaining)
             let lineEnd: Int
@@ -219,74 +223,150 @@ public struct FlowTextDecoder {
     /// stored property avoids the lazy-global check of a static.
     private let blank = FlowRecord()
 
-    /// Parses a complete, well-formed v2 default line; false means "use the general path".
-    @inline(__always)
-    private mutating func parseDefaultV2(
-        _ p: UnsafePointer<UInt8>, from start: Int, count n: Int, into record: inout FlowRecord
-    ) -> Bool {
-        var i = start
-        @inline(__always) func number(_ maximum: UInt64) -> UInt64? {
-            while i < n && p[i] <= 0x20 { i += 1 }
-            let first = i
-            var value: UInt64 = 0
-            while i < n {
-                let digit = p[i] &- 48
-                if digit > 9 { break }
-                value = value &* 10 &+ UInt64(digit)
-                i += 1
+    /// Longest line the default-layout run takes (longer ones go to the general path), and the
+    /// slack its word loads need past a token start.
+    private static let runLineLimit = 448
+    private static let runSlack = 16
+    /// Records appended blank at a time by the run, then filled in place: per-record appends
+    /// cost a uniqueness and capacity check each.
+    private static let runBlock = 128  // the size of `DefaultRunConstants.blankBlock`
+    /// The shortest line of the default layout is longer than this, so a block never needs more
+    /// records than its bytes can hold lines.
+    private static let runShortestLine = 40
+    /// Lines taken by the default-layout run (tests check that it runs at all).
+    private(set) var defaultRunLines = 0
+    /// Constants of the run, held by the decoder: statics are lazy globals, checked on every use.
+    private let runConstants = DefaultRunConstants()
+
+    /// Decodes consecutive lines of AWS's default v2 layout, as AWS writes them (one space between
+    /// fields, IPv4 or IPv6 addresses, no `-`), straight into the current batch, and returns the
+    /// position of the first line it did not take. That line (a header, a NODATA record, a bad
+    /// value, a tab, the last bytes of the buffer) goes through the general path, which decides
+    /// what it is and reports problems; so both paths always produce the same records.
+    ///
+    /// This is the hot loop of a typical scan: every token is read with word-wide loads, numbers
+    /// are converted eight digits at a time, and ids are checked against the previous line's.
+    private mutating func decodeDefaultRun(
+        _ base: UnsafePointer<UInt8>, from start: Int, count: Int, into batches: inout [FlowBatch]
+    ) -> Int {
+        let limit = count - Self.runLineLimit - Self.runSlack
+        var position = start
+        guard position <= limit else { return position }
+        if extrasPending { startExtrasBatch(&batches) }
+        let last = batches.count - 1
+        var lines = 0
+        var stopped = false
+        let blanks = DefaultRunConstants.blankBlock
+        while position <= limit && !stopped {
+            let room = min(Self.runBlock, (limit - position) / Self.runShortestLine + 1)
+            let first = batches[last].records.count
+            // One copy from a block of blank records: appending them one by one cost a call
+            // per record.
+            batches[last].records.append(contentsOf: blanks[0..<room])
+            var produced = 0
+            batches[last].records.withUnsafeMutableBufferPointer { buffer in
+                let records = buffer.baseAddress! + first
+                while produced < room && position <= limit {
+                    guard let length = parseDefaultLine(base + position, into: records + produced) else {
+                        stopped = true
+                        return
+                    }
+                    position += length
+                    produced += 1
+                }
             }
-            let digits = i - first
-            if digits == 0 || digits > 19 || value > maximum || (i < n && p[i] > 0x20) { return nil }
-            return value
+            if produced < room { batches[last].records.removeLast(room - produced) }
+            lines += produced
         }
-        @inline(__always) func token() -> (Int, Int)? {
-            while i < n && p[i] <= 0x20 { i += 1 }
-            let first = i
-            i = Self.tokenEnd(p, i, n)
-            return i > first ? (first, i - first) : nil
-        }
-        @inline(__always) func address() -> IPAddress? {
-            guard let (first, length) = token() else { return nil }
-            let bytes = UnsafeBufferPointer(start: p + first, count: length)
-            if let v4 = IPAddress.parseIPv4(bytes) { return IPAddress(ipv4: v4) }
-            if length == 1 { return nil }
-            return IPAddress.parse(bytes)
-        }
-        guard let version = number(255) else { return false }
-        guard let (accountStart, accountLength) = token(), accountLength > 1 || p[accountStart] != 45 else { return false }
-        guard let (eniStart, eniLength) = token(), eniLength > 1 || p[eniStart] != 45 else { return false }
-        guard let src = address(), let dst = address(), let sport = number(65535), let dport = number(65535),
-            let proto = number(255), let packets = number(UInt64.max), let bytes = number(UInt64.max),
-            var startTime = number(UInt64(Int64.max)), var endTime = number(UInt64(Int64.max)),
-            let (actionStart, actionLength) = token(), let (statusStart, statusLength) = token()
-        else { return false }
-        guard let action = Keyword.action(UnsafeBufferPointer(start: p + actionStart, count: actionLength)),
-            let status = Keyword.logStatus(UnsafeBufferPointer(start: p + statusStart, count: statusLength))
-        else { return false }
-        while i < n && p[i] <= 0x20 { i += 1 }
-        if i < n { return false }
-        if startTime >= 1 << 31 { startTime /= 1000 }
-        if endTime >= 1 << 31 { endTime /= 1000 }
-        record.version = UInt8(truncatingIfNeeded: version)
-        record.texts[FlowField.accountID.textSlot] = internCached(1, p + accountStart, accountLength)
-        record.texts[FlowField.interfaceID.textSlot] = internCached(2, p + eniStart, eniLength)
-        record.srcaddr = src
-        record.dstaddr = dst
-        record.srcport = UInt16(truncatingIfNeeded: sport)
-        record.dstport = UInt16(truncatingIfNeeded: dport)
-        record.proto = UInt8(truncatingIfNeeded: proto)
-        record.packets = packets
-        record.bytes = bytes
-        record.start = Int64(startTime)
-        record.end = Int64(endTime)
-        record.action = action
-        record.logStatus = status
-        record.present = Self.v2Mask
-        record.cacheOrientation()
-        return true
+        defaultRunLines += lines
+        lineNumber += lines
+        counters.lines += lines
+        counters.records += lines
+        planRecords += lines
+        return position
     }
 
-    private static let v2Mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
+    /// One line of the default layout at `p` into `record` (blank), or nil to leave the line to
+    /// the general path. Returns the line's length with its newline.
+    @inline(__always)
+    private mutating func parseDefaultLine(_ p: UnsafePointer<UInt8>, into record: UnsafeMutablePointer<FlowRecord>) -> Int? {
+        var i = 0
+        guard let version = SWARParsing.number(p, &i), version <= 255,
+            let account = runText(column: 1, p, &i), let interface = runText(column: 2, p, &i),
+            let source = runAddress(p, &i), let destination = runAddress(p, &i),
+            let sourcePort = SWARParsing.number(p, &i), sourcePort <= 65535,
+            let destinationPort = SWARParsing.number(p, &i), destinationPort <= 65535,
+            let proto = SWARParsing.number(p, &i), proto <= 255,
+            let packets = SWARParsing.number(p, &i), let bytes = SWARParsing.number(p, &i),
+            var startTime = SWARParsing.number(p, &i), var endTime = SWARParsing.number(p, &i)
+        else { return nil }
+        let actionWord = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF
+        let action: FlowAction
+        if actionWord == runConstants.acceptWord {
+            action = .accept
+        } else if actionWord == runConstants.rejectWord {
+            action = .reject
+        } else {
+            return nil
+        }
+        i += 7
+        guard p[i] == UInt8(ascii: "O"), p[i + 1] == UInt8(ascii: "K") else { return nil }
+        var lineEnd = i + 2
+        if p[lineEnd] == 0x0D { lineEnd += 1 }
+        guard p[lineEnd] == 0x0A else { return nil }
+        if startTime >= 1 << 31 { startTime /= 1000 }
+        if endTime >= 1 << 31 { endTime /= 1000 }
+        record.pointee.present = runConstants.mask
+        record.pointee.version = UInt8(truncatingIfNeeded: version)
+        record.pointee.texts[runConstants.accountSlot] = account
+        record.pointee.texts[runConstants.interfaceSlot] = interface
+        record.pointee.srcaddr = source
+        record.pointee.dstaddr = destination
+        record.pointee.srcport = UInt16(truncatingIfNeeded: sourcePort)
+        record.pointee.dstport = UInt16(truncatingIfNeeded: destinationPort)
+        record.pointee.proto = UInt8(truncatingIfNeeded: proto)
+        record.pointee.packets = packets
+        record.pointee.bytes = bytes
+        record.pointee.start = Int64(startTime)
+        record.pointee.end = Int64(endTime)
+        record.pointee.action = action
+        record.pointee.logStatus = .ok
+        record.pointee.cacheOrientation()
+        return lineEnd + 1
+    }
+
+    /// An id token followed by one space, from the previous line's value for this column when it
+    /// repeats (it usually does), else through the interner.
+    @inline(__always)
+    private mutating func runText(column: Int, _ p: UnsafePointer<UInt8>, _ i: inout Int) -> Symbol? {
+        let length = cacheLengths[column]
+        if length > 0 && p[i + length] == 0x20 {
+            let same = cacheBytes.withUnsafeBufferPointer {
+                SWARParsing.equal($0.baseAddress! + column &* Self.cacheWidth, p + i, length)
+            }
+            if same {
+                i += length + 1
+                return cacheSymbols[column]
+            }
+        }
+        let end = Self.tokenEnd(p, i, i + Self.cacheWidth)
+        guard end < i + Self.cacheWidth, p[end] == 0x20, end - i > 1 || p[i] != UInt8(ascii: "-") else { return nil }
+        let symbol = internCached(column, p + i, end - i)
+        i = end + 1
+        return symbol
+    }
+
+    /// An IPv4 address by the word-wide parser, else IPv6 through the general parser.
+    @inline(__always)
+    private func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
+        if let v4 = SWARParsing.ipv4(p, &i) { return IPAddress(ipv4: v4) }
+        let end = Self.tokenEnd(p, i, i + 46)
+        guard end < i + 46, p[end] == 0x20, let address = IPAddress.parse(UnsafeBufferPointer(start: p + i, count: end - i))
+        else { return nil }
+        i = end + 1
+        return address
+    }
+
 
     /// Parses one line's fields into `record` (which starts blank). Returns false when the line
     /// is malformed (already counted).
@@ -295,10 +375,6 @@ public struct FlowTextDecoder {
         _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into record: inout FlowRecord
     ) throws(FlowLensError) -> Bool {
         guard let p = line.baseAddress else { return false }
-        // AWS's default format is by far the most common: a straight-line parser for it handles
-        // every well-formed line; anything unusual (a `-`, a bad value) falls through to the
-        // general path below, which also reports the problem.
-        if isV2Default && parseDefaultV2(p, from: startIndex, count: line.count, into: &record) { return true }
         var mask: UInt64 = 0
         var i = startIndex
         let n = line.count
@@ -548,5 +624,22 @@ public struct FlowTextDecoder {
             throw FlowLensError(.malformedLine, sample.description)
         }
         counters.samples.append(sample)
+    }
+}
+
+/// Values the default-layout run needs on every line, computed once per decoder.
+private struct DefaultRunConstants {
+    let mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
+    let accountSlot = FlowField.accountID.textSlot
+    let interfaceSlot = FlowField.interfaceID.textSlot
+    /// Shared by all decoders (a decoder lives for one chunk).
+    static let blankBlock = [FlowRecord](repeating: FlowRecord(), count: 128)
+    let acceptWord = word("ACCEPT ")
+    let rejectWord = word("REJECT ")
+
+    private static func word(_ text: StaticString) -> UInt64 {
+        var value: UInt64 = 0
+        for k in 0..<text.utf8CodeUnitCount { value |= UInt64(text.utf8Start[k]) << UInt64(8 * k) }
+        return value
     }
 }

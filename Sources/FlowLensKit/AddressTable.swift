@@ -3,19 +3,22 @@ public import FlowCore
 /// Traffic counters per IP address in an open-addressing table with a multiply-shift hash.
 ///
 /// Dictionary's SipHash costs more than the rest of the per-record statistics together; flow
-/// logs need no defence against hash flooding inside one process, so a cheap hash does.
+/// logs need no defence against hash flooding inside one process, so a cheap hash does. Key and
+/// counters sit together in one slot, so a probe touches one cache line; a slot with no flows is
+/// free (every address added has at least one).
 public struct AddressTable: Sendable {
-    private var keys: [IPAddress]
-    private var used: [Bool]
-    private var values: [TrafficCounter]
+    private struct Slot {
+        var address: IPAddress = .zero
+        var counter = TrafficCounter()
+    }
+
+    private var slots: [Slot]
     public private(set) var count = 0
 
     public init(capacity: Int = 4096) {
         var size = 64
         while size < capacity * 2 { size <<= 1 }
-        keys = [IPAddress](repeating: .zero, count: size)
-        used = [Bool](repeating: false, count: size)
-        values = [TrafficCounter](repeating: TrafficCounter(), count: size)
+        slots = [Slot](repeating: Slot(), count: size)
     }
 
     @inline(__always)
@@ -26,38 +29,50 @@ public struct AddressTable: Sendable {
 
     @inline(__always)
     public mutating func add(_ address: IPAddress, packets: UInt64, bytes: UInt64) {
-        let mask = keys.count - 1
-        var index = Self.slot(address, mask: mask)
-        while used[index] {
-            if keys[index] == address {
-                values[index].add(packets: packets, bytes: bytes)
-                return
+        add(address, TrafficCounter(flows: 1, packets: packets, bytes: bytes))
+    }
+
+    @inline(__always)
+    public mutating func add(_ address: IPAddress, _ counter: TrafficCounter) {
+        let inserted = slots.withUnsafeMutableBufferPointer { table -> Bool in
+            let mask = table.count - 1
+            var index = Self.slot(address, mask: mask)
+            while table[index].counter.flows != 0 {
+                if table[index].address == address {
+                    table[index].counter.add(counter)
+                    return false
+                }
+                index = (index + 1) & mask
             }
-            index = (index + 1) & mask
+            table[index] = Slot(address: address, counter: counter)
+            return true
         }
-        used[index] = true
-        keys[index] = address
-        values[index] = TrafficCounter()
-        values[index].add(packets: packets, bytes: bytes)
-        count += 1
-        if count * 2 > keys.count { grow() }
+        if inserted {
+            count += 1
+            if count * 2 > slots.count { grow() }
+        }
+    }
+
+    /// Reads the address's home slot and returns a value of it, so that a caller can start the
+    /// memory access for a coming `add` early (see `TrafficStatistics.add(_:)`).
+    @inline(__always)
+    public func peek(_ address: IPAddress) -> UInt64 {
+        slots.withUnsafeBufferPointer { $0[Self.slot(address, mask: $0.count - 1)].counter.flows }
+    }
+
+    /// Adds every entry of `other` (tables filled on different threads, merged at the end).
+    public mutating func merge(_ other: AddressTable) {
+        for slot in other.slots where slot.counter.flows != 0 { add(slot.address, slot.counter) }
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldUsed = used
-        let oldValues = values
-        let size = keys.count * 2
-        keys = [IPAddress](repeating: .zero, count: size)
-        used = [Bool](repeating: false, count: size)
-        values = [TrafficCounter](repeating: TrafficCounter(), count: size)
-        let mask = size - 1
-        for i in oldKeys.indices where oldUsed[i] {
-            var index = Self.slot(oldKeys[i], mask: mask)
-            while used[index] { index = (index + 1) & mask }
-            used[index] = true
-            keys[index] = oldKeys[i]
-            values[index] = oldValues[i]
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.counter.flows != 0 {
+            var index = Self.slot(slot.address, mask: mask)
+            while slots[index].counter.flows != 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 
@@ -65,7 +80,7 @@ public struct AddressTable: Sendable {
     public func top(_ n: Int, by metric: TrafficMetric) -> [(IPAddress, TrafficCounter)] {
         var entries: [(IPAddress, TrafficCounter)] = []
         entries.reserveCapacity(count)
-        for i in keys.indices where used[i] { entries.append((keys[i], values[i])) }
+        for slot in slots where slot.counter.flows != 0 { entries.append((slot.address, slot.counter)) }
         return Array(
             entries.sorted {
                 let a = metric.value($0.1)
@@ -76,6 +91,6 @@ public struct AddressTable: Sendable {
 
     /// Every entry, unordered.
     public var entries: [(IPAddress, TrafficCounter)] {
-        keys.indices.filter { used[$0] }.map { (keys[$0], values[$0]) }
+        slots.filter { $0.counter.flows != 0 }.map { ($0.address, $0.counter) }
     }
 }

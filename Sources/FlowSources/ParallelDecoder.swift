@@ -6,8 +6,8 @@ import Foundation
 /// Reads and decodes many sources on all cores and hands the results to one consumer in source
 /// order, so that every run over the same inputs sees the same sequence of records.
 ///
-/// Each source has one reader (which also inflates gzip); its chunks are decoded on the global
-/// concurrent queue. So a single gzip file still uses two cores: one inflating, one decoding. Each
+/// Each source has one reader thread (which also inflates gzip); its chunks are decoded on the
+/// global concurrent queue. So a single gzip file still uses two cores: one inflating, one decoding. Each
 /// reader may have only a few chunks in flight, which bounds memory whatever the input size.
 public struct ParallelDecoder: Sendable {
     public struct Options: Sendable {
@@ -38,7 +38,12 @@ public struct ParallelDecoder: Sendable {
         let readerCount = max(1, min(options.readers, files.count))
         let options = self.options
         for _ in 0..<readerCount {
-            DispatchQueue.global().async { Self.readerLoop(files: files, store: store, options: options) }
+            // Readers get threads of their own: on the global queue, a reader busy inflating took
+            // one of the few threads Dispatch runs at once (one per core), and decoding of its
+            // chunks waited for the other; the kernel shares cores among all of them better.
+            let reader = Thread { Self.readerLoop(files: files, store: store, options: options) }
+            reader.stackSize = 8 << 20
+            reader.start()
         }
         defer { store.cancel() }
         for position in files.indices {

@@ -1,0 +1,134 @@
+/// Byte-parallel ("SIMD within a register") parsing of the tokens of AWS's default layout.
+///
+/// Every function reads whole 8-byte words at the token's start, so the caller must guarantee
+/// that 16 readable bytes follow any position it passes in. Each returns nil for anything outside
+/// the narrow shape it handles (a `-`, a separator other than one space, too many digits): the
+/// caller then hands the line to the general path, which decides and reports.
+enum SWARParsing {
+    /// The high bit of each byte that is not an ASCII digit, after `word ^ 0x30…` (digits become
+    /// 0…9). Only the lowest flagged byte is exact: carries from a flagged byte may flag the ones
+    /// above it, which callers never look at.
+    @inline(__always)
+    static func nonDigitFlags(_ digits: UInt64) -> UInt64 {
+        ((digits &+ 0x7676_7676_7676_7676) | digits) & 0x8080_8080_8080_8080
+    }
+
+    /// The value of eight digits 0…9, the first in the lowest byte (missing leading digits are
+    /// zero bytes). Three multiplies combine pairs, quads and halves (parenthesised: in Swift `>>`
+    /// binds tighter than `&*`).
+    @inline(__always)
+    static func eightDigits(_ digits: UInt64) -> UInt64 {
+        var v = ((digits & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    }
+
+    @usableFromInline static let powersOfTen: [UInt64] = (0...8).map { (0..<$0).reduce(1) { value, _ in value * 10 } }
+
+    /// An unsigned number of 1…15 digits at `p[i]` followed by one space; advances `i` past the
+    /// space.
+    @inline(__always)
+    static func number(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> UInt64? {
+        let raw = UnsafeRawPointer(p + i)
+        let first = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+        let count = nonDigitFlags(first).trailingZeroBitCount >> 3
+        if count == 0 { return nil }
+        var value: UInt64
+        var length = count
+        if count < 8 {
+            value = eightDigits(first << UInt64(64 - 8 * count))
+        } else {
+            let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let more = nonDigitFlags(second).trailingZeroBitCount >> 3
+            if more == 8 { return nil }
+            value = eightDigits(first)
+            if more > 0 {
+                value = value &* powersOfTen[more] &+ eightDigits(second << UInt64(64 - 8 * more))
+            }
+            length = 8 + more
+        }
+        if p[i + length] != 0x20 { return nil }
+        i += length + 1
+        return value
+    }
+
+    /// One bit per byte (bit k for byte k) from flags in the bytes' high bits.
+    @inline(__always)
+    static func byteMask(_ flags: UInt64) -> UInt64 {
+        ((flags >> 7) &* 0x0102_0408_1020_4080) >> 56
+    }
+
+    /// A dotted IPv4 address (octets of one to three digits, each at most 255) followed by one
+    /// space; advances `i` past the space. The same set of texts that `IPAddress.parseIPv4` takes.
+    ///
+    /// The positions of the three dots and the space come from one bit mask over 16 bytes, so the
+    /// four octets are converted independently of each other instead of each waiting for the
+    /// length of the one before. Reads up to 3 bytes before `i` (the caller's line has a field
+    /// before any address) and 16 bytes from `i`.
+    @inline(__always)
+    static func ipv4(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> UInt32? {
+        let raw = UnsafeRawPointer(p + i)
+        let low = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+        let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
+        var separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) << 8
+        let dot1 = separators.trailingZeroBitCount
+        separators &= separators &- 1
+        let dot2 = separators.trailingZeroBitCount
+        separators &= separators &- 1
+        let dot3 = separators.trailingZeroBitCount
+        separators &= separators &- 1
+        let end = separators.trailingZeroBitCount
+        // Every byte between two separators is a digit by construction; what is left to check
+        // is the separators themselves, the octet lengths (1…3) and the values.
+        guard end <= 15, p[i + dot1] == UInt8(ascii: "."), p[i + dot2] == UInt8(ascii: "."),
+            p[i + dot3] == UInt8(ascii: "."), p[i + end] == 0x20
+        else { return nil }
+        let l1 = dot1
+        let l2 = dot2 - dot1 - 1
+        let l3 = dot3 - dot2 - 1
+        let l4 = end - dot3 - 1
+        guard UInt(bitPattern: l1 &- 1) < 3, UInt(bitPattern: l2 &- 1) < 3, UInt(bitPattern: l3 &- 1) < 3,
+            UInt(bitPattern: l4 &- 1) < 3
+        else { return nil }
+        let o1 = octet(raw, endingAt: dot1, length: l1)
+        let o2 = octet(raw, endingAt: dot2, length: l2)
+        let o3 = octet(raw, endingAt: dot3, length: l3)
+        let o4 = octet(raw, endingAt: end, length: l4)
+        guard o1 | o2 | o3 | o4 <= 255 else { return nil }
+        i += end + 1
+        return o1 << 24 | o2 << 16 | o3 << 8 | o4
+    }
+
+    /// The value of the `length` (1…3) digits just before offset `end`, from one 4-byte load.
+    @inline(__always)
+    static func octet(_ raw: UnsafeRawPointer, endingAt end: Int, length: Int) -> UInt32 {
+        // Bytes: [end-3, end-2, end-1, end]; the digits are the last `length` before `end`.
+        let word = raw.loadUnaligned(fromByteOffset: end - 3, as: UInt32.self) ^ 0x3030_3030
+        let keep: UInt32 = (0x00FF_FFFF >> UInt32(8 * (3 - length))) << UInt32(8 * (3 - length))
+        let digits = word & keep
+        return (digits & 0xFF) &* 100 &+ (digits >> 8 & 0xFF) &* 10 &+ (digits >> 16 & 0xFF)
+    }
+
+    /// True when the `count` bytes at `a` and `b` are equal, comparing whole words (the last one
+    /// overlapping) so that typical ids of 12 to 24 bytes take two or three compares.
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        if count >= 8 {
+            var k = 0
+            while k + 8 < count {
+                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        var k = 0
+        while k < count {
+            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k += 1
+        }
+        return true
+    }
+}
