@@ -44,8 +44,21 @@ enum TestAWS {
         prefix + "-" + UUID().uuidString.lowercased()
     }
 
+    /// One folder per test process for every temporary home and file, removed when the process
+    /// exits (dozens of tests each make one, and they used to stay behind in /tmp).
+    private static let temporaryRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "flowaws-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        atexit {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "flowaws-tests-\(ProcessInfo.processInfo.processIdentifier)")
+            try? FileManager.default.removeItem(at: root)
+        }
+        return root
+    }()
+
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowaws-" + UUID().uuidString)
+        let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
