@@ -159,7 +159,7 @@ public final class FlowStore {
         try transaction(StoreSchema.dropIndexStatements)
         indexesDeferred = true
         // Without indexes a commit appends pages; larger groups share rollup keys across more files.
-        groupRecords = max(groupRecords, 16_000_000)
+        groupRecords = max(groupRecords, 4_000_000)
     }
 
     /// Commits what is pending and refreshes the planner's statistics. Call at the end of an
