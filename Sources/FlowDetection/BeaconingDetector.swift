@@ -57,7 +57,7 @@ final class BeaconingDetector {
         let track = tracks[slot]
         track.bytes &+= record.pointee.bytes
         track.packets &+= record.pointee.packets
-        if track.interface == .empty { track.interface = record.pointee.interfaceID }
+        if track.interface == .empty { track.interface = record.interfaceSymbol }
         track.last = max(track.last, facts.time)
         // A connection is counted once, by its client port: a long connection spans several
         // aggregation intervals and so several records, which are not separate beacons.

@@ -153,8 +153,9 @@ public final class DetectionEngine {
     }
 
     /// A matched record's facts; matched records also move the watermark.
+    @inline(__always)
     private func facts(_ record: UnsafePointer<FlowRecord>) -> RecordFacts {
-        let facts = RecordFacts(record.pointee)
+        let facts = RecordFacts(at: record)
         if facts.time > maxEventTime { maxEventTime = facts.time }
         return facts
     }

@@ -79,7 +79,7 @@ final class ExfiltrationDetector {
         let (slot, inserted) = hostIndex.insert(WindowKey(a: facts.initiator, b: .zero, c: .zero))
         if inserted { hosts.append(Host(address: facts.initiator, firstHour: hour)) }
         let host = hosts[slot]
-        if host.interface == .empty { host.interface = record.pointee.interfaceID }
+        if host.interface == .empty { host.interface = record.interfaceSymbol }
         host.add(hour: hour, bytes: record.pointee.bytes, packets: record.pointee.packets)
         let destination = WindowKey(a: facts.responder, b: .zero, c: .zero)
         if host.destinationIndex.count < Self.maxDestinations {

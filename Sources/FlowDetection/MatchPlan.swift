@@ -10,7 +10,7 @@ import FlowExpression
 /// terms, the terms are ordered so that the ones most rules share come first, and the rules
 /// form a tree: a node tests one term (or a chain of terms no other rule shares) on the records
 /// that passed its parent. A rule's matches are the records that pass the node where its terms
-/// end.
+/// end. Each record walks the tree once, its terms evaluated by ``NativeConditions``.
 ///
 /// Terms are pure predicates over one record, and a test of an absent field is false rather
 /// than unknown, so `a and b` holds exactly when `a` holds and `b` holds: splitting and

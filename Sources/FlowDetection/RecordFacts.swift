@@ -26,6 +26,35 @@ public struct RecordFacts: Sendable {
     }
 }
 
+extension RecordFacts {
+    /// Reads a matched record in place, field by field: handing `pointee` whole to an initializer
+    /// made Swift copy the record first.
+    @inline(__always)
+    init(at record: UnsafePointer<FlowRecord>) {
+        let present = record.pointee.present
+        isResponse = record.pointee.isResponse
+        let source = present & FlowField.pktSrcaddr.bit != 0 ? record.pointee.pktSrcaddr : record.pointee.srcaddr
+        let destination = present & FlowField.pktDstaddr.bit != 0 ? record.pointee.pktDstaddr : record.pointee.dstaddr
+        initiator = isResponse ? destination : source
+        responder = isResponse ? source : destination
+        hasPorts = present & FlowField.srcport.bit != 0 && present & FlowField.dstport.bit != 0
+        servicePort = isResponse ? record.pointee.srcport : record.pointee.dstport
+        time =
+            present & FlowField.start.bit != 0
+            ? record.pointee.start : (present & FlowField.end.bit != 0 ? record.pointee.end : 0)
+    }
+}
+
+extension UnsafePointer where Pointee == FlowRecord {
+    /// The record's `interface-id`, loaded on its own: reading it through `pointee` copied the
+    /// record's whole table of text fields first.
+    @inline(__always)
+    var interfaceSymbol: Symbol { UnsafeRawPointer(self).load(fromByteOffset: interfaceOffset, as: Symbol.self) }
+}
+
+private let interfaceOffset =
+    MemoryLayout<FlowRecord>.offset(of: \FlowRecord.texts)! + FlowField.interfaceID.textSlot * MemoryLayout<Symbol>.stride
+
 /// A grouping key of up to three values (addresses, or numbers stored as addresses).
 public struct WindowKey: Hashable, Sendable {
     public var a: IPAddress
@@ -50,7 +79,7 @@ public struct WindowKey: Hashable, Sendable {
         case .dstport: number(UInt64(record.pointee.dstport))
         case .src: record.pointee.packetSource
         case .dst: record.pointee.packetDestination
-        case .interface: number(UInt64(record.pointee.interfaceID.id))
+        case .interface: number(UInt64(record.interfaceSymbol.id))
         case .protocolNumber: number(UInt64(record.pointee.proto))
         case .responderZone: number(UInt64(context.zone(facts.responder).map { $0 + 1 } ?? 0))
         case .initiatorZone: number(UInt64(context.zone(facts.initiator).map { $0 + 1 } ?? 0))

@@ -29,7 +29,7 @@ final class RecordRule {
         if let slot = keys.slot(of: key),
             book.mergeRepeat(
                 into: alertOfKey[slot], rule: rule, time: facts.time, src: facts.initiator, dst: facts.responder,
-                count: 1, addCount: true, bytes: record.pointee.bytes, packets: record.pointee.packets, interface: record.pointee.interfaceID,
+                count: 1, addCount: true, bytes: record.pointee.bytes, packets: record.pointee.packets, interface: record.interfaceSymbol,
                 severity: severity)
         {
             return
@@ -42,7 +42,7 @@ final class RecordRule {
         let raised = book.raise(
             rule: rule, key: key.text(fields, context: keyContext), time: facts.time, src: facts.initiator,
             dst: facts.responder, dstPort: port, count: 1, addCount: true, bytes: record.pointee.bytes,
-            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: severity
+            packets: record.pointee.packets, interface: record.interfaceSymbol, severity: severity
         ) {
             var evidence: [String: EvidenceValue] = [:]
             evidence["protocol"] = .text(IPProtocolNames.name(proto))

@@ -44,7 +44,7 @@ final class UnusualPortDetector {
         book.raise(
             rule: rule, key: "\(facts.initiator)|\(facts.servicePort)", time: facts.time, src: facts.initiator,
             dst: facts.responder, dstPort: facts.servicePort, count: 1, addCount: true, bytes: record.pointee.bytes,
-            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: rule.severity(for: record)
+            packets: record.pointee.packets, interface: record.interfaceSymbol, severity: rule.severity(for: record)
         ) {
             ["baseline_ports": .list(learned), "baseline_hours": .number(Double(baseline / 3600))]
         }

@@ -33,7 +33,7 @@ final class WindowedRule {
         let state = windows[slot]
         state.bytes &+= record.pointee.bytes
         state.packets &+= record.pointee.packets
-        if state.interface == .empty { state.interface = record.pointee.interfaceID }
+        if state.interface == .empty { state.interface = record.interfaceSymbol }
         var amount: UInt64 = 1
         var value: IPAddress?
         switch aggregate.measure {

@@ -85,7 +85,7 @@ final class ZonePolicyDetector {
         book.raise(
             rule: rule, key: key, time: facts.time, src: facts.initiator, dst: facts.responder,
             dstPort: facts.hasPorts ? facts.servicePort : nil, count: 1, addCount: true, bytes: record.pointee.bytes,
-            packets: record.pointee.packets, interface: record.pointee.interfaceID, severity: rule.severity(for: record)
+            packets: record.pointee.packets, interface: record.interfaceSymbol, severity: rule.severity(for: record)
         ) {
             [
                 "from_zone": .text(sourceName ?? "(no zone)"), "to_zone": .text(targetName),

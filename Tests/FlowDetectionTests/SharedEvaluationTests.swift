@@ -81,6 +81,39 @@ import Testing
         #expect(plan.filterCount == 4)
     }
 
+    /// The plan's own compiled conditions agree with `FlowFilter` on every kind of test they
+    /// cover (and fall back to it for the rest): senses, address sets and blocks on every read,
+    /// multi-read subjects both ways, numbers, ranges and orderings, ports, enums, flags, `exists`.
+    @Test func nativeConditionsMatchWhatFlowFilterMatches() throws {
+        let records = try Self.records()
+        let texts = [
+            "response", "request and initiator in $internal", "responder not in $internal",
+            "src in 10.0.0.0/8 or dst in (8.8.8.8, 203.0.113.0/24)", "srcaddr not in $trusted", "dstaddr = 10.0.3.9",
+            "pkt-srcaddr in $nat_gateways", "pkt-dstaddr not in $internal", "addr in 192.0.2.0/24",
+            "addr not in $internal", "port = 22", "port != 22", "service-port in (22, 23, 3389, 5900-5903)",
+            "client-port >= 40100", "client-port < 40010", "dstport not in (53, 123)", "srcport > 65535",
+            "srcport <= 0", "protocol = tcp", "protocol != udp", "packets <= 2 and bytes <= 160",
+            "not (packets <= 2 and bytes <= 160)", "bytes > 20000", "action = REJECT", "action != ACCEPT",
+            "log-status = OK", "flow-direction = ingress", "tcp-flags = 2", "tcp-flags has 18", "tcp-flags has (2, 16)",
+            "exists pkt-srcaddr", "not exists pkt-srcaddr", "exists initiator", "exists service-port",
+            "version = 2", "not (initiator in $nat_gateways and exists pkt-srcaddr)",
+            "(action = REJECT or tcp-flags = 2 or (packets <= 2 and bytes <= 160))",
+            // Left to `FlowFilter`: text fields and times.
+            "interface-id = 'eni-1'", "start >= 2026-11-02T00:01:00Z",
+        ]
+        let filters = try texts.map { try FlowFilter($0, sets: Self.sets) }
+        let plan = try MatchPlan(filters.map(\.expression), sets: Self.sets)
+        var shared = Array(repeating: [Int](), count: filters.count)
+        plan.run(records) { rule, hits in shared[rule] = hits }
+        for (index, filter) in filters.enumerated() {
+            #expect(shared[index] == filter.matchingIndices(in: records), "\(texts[index])")
+        }
+        #expect(plan.fallbackCount == 2)
+        let builtin = try RuleLoader.builtin()
+        let rulePlan = try MatchPlan(try builtin.map { try FlowFilter($0.match, sets: Self.sets).expression }, sets: Self.sets)
+        #expect(rulePlan.fallbackCount == 0)
+    }
+
     @Test func keyIndexHandsOutDenseSlotsAndCompactsInOrder() {
         var index = KeyIndex(capacity: 4)
         func key(_ n: UInt64) -> WindowKey {
