@@ -396,16 +396,26 @@ public struct FlowTextDecoder {
             }
             switch op.kind {
             case .number, .time:
-                // Parse while scanning: up to 19 digits cannot overflow a UInt64.
                 var value: UInt64 = 0
-                while i < n {
-                    let digit = p[i] &- 48
-                    if digit > 9 { break }
-                    value = value &* 10 &+ UInt64(digit)
-                    i += 1
+                // Eight digits per step when the line has room for word loads and the number is
+                // followed by a space; otherwise parse while scanning (up to 19 digits cannot
+                // overflow a UInt64) and check.
+                var after = i
+                var quickParsed = false
+                if i + 16 <= n, let quick = SWARParsing.number(p, &after), quick <= op.max {
+                    value = quick
+                    i = after
+                    quickParsed = true
+                } else {
+                    while i < n {
+                        let digit = p[i] &- 48
+                        if digit > 9 { break }
+                        value = value &* 10 &+ UInt64(digit)
+                        i += 1
+                    }
                 }
                 let digits = i - tokenStart
-                if (i < n && p[i] > 0x20) || digits == 0 || digits > 19 || value > op.max {
+                if !quickParsed && ((i < n && p[i] > 0x20) || digits == 0 || digits > 19 || value > op.max) {
                     i = Self.tokenEnd(p, i, n)
                     let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
                     guard let checked = try parseNumber(token, op: op, line: line) else { return false }
@@ -434,11 +444,19 @@ public struct FlowTextDecoder {
                     }
                 }
             case .address:
-                i = Self.tokenEnd(p, i, n)
-                let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
-                guard let address = IPAddress.parse(token) else {
-                    try fieldError(line, field: op.field.name, value: token, reason: .badAddress)
-                    return false
+                let address: IPAddress
+                var after = i
+                if i >= 3 && i + 16 <= n, let v4 = SWARParsing.ipv4(p, &after) {
+                    address = IPAddress(ipv4: v4)
+                    i = after
+                } else {
+                    i = Self.tokenEnd(p, i, n)
+                    let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
+                    guard let parsed = IPAddress.parse(token) else {
+                        try fieldError(line, field: op.field.name, value: token, reason: .badAddress)
+                        return false
+                    }
+                    address = parsed
                 }
                 switch op.field {
                 case .srcaddr: record.srcaddr = address
