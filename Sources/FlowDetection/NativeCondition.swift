@@ -18,8 +18,8 @@ import FlowExpression
 final class NativeConditions: @unchecked Sendable {
     // Written only while compiling, before the plan is used; immutable afterwards.
     private var instructions: [NativeInstruction] = []
-    private var ranges: [(low: UInt64, high: UInt64)] = []
-    private var intervals: [(low: IPAddress, high: IPAddress)] = []
+    private var ranges: [NumberRange] = []
+    private var intervals: [AddressInterval] = []
 
     /// The code the walk runs, set by ``seal()``; its buffers belong to this object.
     private(set) var code = NativeCode(
@@ -179,26 +179,26 @@ final class NativeConditions: @unchecked Sendable {
             }
             return .flagsAll(UInt16(truncatingIfNeeded: mask))
         }
-        var merged: [(low: UInt64, high: UInt64)]
+        var merged: [NumberRange]
         var negated = negate
         switch op {
         case .equal, .notEqual, .in, .notIn:
-            var input: [(low: UInt64, high: UInt64)] = []
+            var input: [NumberRange] = []
             for value in values {
                 switch value {
-                case .number(let number): input.append((number, number))
-                case .range(let range): input.append((range.lowerBound, range.upperBound))
+                case .number(let number): input.append(NumberRange(low: number, high: number))
+                case .range(let range): input.append(NumberRange(low: range.lowerBound, high: range.upperBound))
                 default: return nil
                 }
             }
-            merged = Self.merge(input)
+            merged = IntervalSet.merged(input)
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard case .number(let key) = values[0] else { return nil }
             switch op {
-            case .less: merged = key == 0 ? [] : [(low: UInt64(0), high: key - 1)]
-            case .lessOrEqual: merged = [(low: UInt64(0), high: key)]
-            case .greater: merged = key == .max ? [] : [(low: key + 1, high: UInt64.max)]
-            default: merged = [(low: key, high: UInt64.max)]
+            case .less: merged = key == 0 ? [] : [NumberRange(low: 0, high: key - 1)]
+            case .lessOrEqual: merged = [NumberRange(low: 0, high: key)]
+            case .greater: merged = key == .max ? [] : [NumberRange(low: key + 1, high: .max)]
+            default: merged = [NumberRange(low: key, high: .max)]
             }
             negated = false
         case .has:
@@ -238,52 +238,11 @@ final class NativeConditions: @unchecked Sendable {
             default: return nil
             }
         }
-        let merged = Self.merge(blocks.map(Self.interval))
+        let merged = IntervalSet.merged(blocks.map(AddressInterval.init))
         let start = Int32(intervals.count)
         intervals.append(contentsOf: merged)
         return .address(read, start: start, count: Int32(merged.count), negate: negate)
     }
-
-    private static func interval(_ cidr: CIDR) -> (low: IPAddress, high: IPAddress) {
-        let hostHigh: UInt64 = cidr.bits >= 64 ? 0 : ~0 >> UInt64(cidr.bits)
-        let hostLow: UInt64 = cidr.bits <= 64 ? ~0 : (cidr.bits >= 128 ? 0 : ~0 >> UInt64(cidr.bits - 64))
-        return (cidr.network, IPAddress(high: cidr.network.high | hostHigh, low: cidr.network.low | hostLow))
-    }
-
-    private static func merge(_ input: [(low: UInt64, high: UInt64)]) -> [(low: UInt64, high: UInt64)] {
-        let sorted = input.sorted { $0.low < $1.low }
-        var merged: [(low: UInt64, high: UInt64)] = []
-        for range in sorted {
-            if let last = merged.last, last.high == .max || range.low <= last.high + 1 {
-                merged[merged.count - 1].high = max(last.high, range.high)
-            } else {
-                merged.append(range)
-            }
-        }
-        return merged
-    }
-
-    private static func merge(_ input: [(low: IPAddress, high: IPAddress)]) -> [(low: IPAddress, high: IPAddress)] {
-        let sorted = input.sorted { less($0.low, $1.low) }
-        var merged: [(low: IPAddress, high: IPAddress)] = []
-        for interval in sorted {
-            if let last = merged.last, !less(successor(last.high) ?? last.high, interval.low) {
-                if less(last.high, interval.high) { merged[merged.count - 1].high = interval.high }
-            } else {
-                merged.append(interval)
-            }
-        }
-        return merged
-    }
-
-    private static func successor(_ address: IPAddress) -> IPAddress? {
-        if address.low != .max { return IPAddress(high: address.high, low: address.low + 1) }
-        if address.high != .max { return IPAddress(high: address.high + 1, low: 0) }
-        return nil
-    }
-
-    @inline(__always)
-    static func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
 }
 
 /// One step of native condition code: a test and where to go on each outcome; below zero ends
@@ -342,8 +301,8 @@ struct RecordReading {
 /// count and no exclusivity check.
 struct NativeCode {
     let instructions: UnsafeMutableBufferPointer<NativeInstruction>
-    let ranges: UnsafeMutableBufferPointer<(low: UInt64, high: UInt64)>
-    let intervals: UnsafeMutableBufferPointer<(low: IPAddress, high: IPAddress)>
+    let ranges: UnsafeMutableBufferPointer<NumberRange>
+    let intervals: UnsafeMutableBufferPointer<AddressInterval>
 
     /// Runs the code at `entry` on one record.
     @inline(__always)
@@ -460,33 +419,11 @@ struct NativeCode {
 
     @inline(__always)
     private func inRanges(_ value: UInt64, _ start: Int, _ count: Int) -> Bool {
-        if count <= 8 {
-            for i in start..<start + count where value <= ranges[i].high { return ranges[i].low <= value }
-            return false
-        }
-        var low = start
-        var high = start + count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].low <= value { low = middle + 1 } else { high = middle }
-        }
-        return low > start && value <= ranges[low - 1].high
+        IntervalSet.contains(value, in: ranges, start: start, count: count)
     }
 
     @inline(__always)
     private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
-        if count <= 8 {
-            for i in start..<start + count where !NativeConditions.less(intervals[i].high, address) {
-                return !NativeConditions.less(address, intervals[i].low)
-            }
-            return false
-        }
-        var low = start
-        var high = start + count
-        while low < high {
-            let middle = (low + high) / 2
-            if !NativeConditions.less(address, intervals[middle].low) { low = middle + 1 } else { high = middle }
-        }
-        return low > start && !NativeConditions.less(intervals[low - 1].high, address)
+        IntervalSet.contains(address, in: intervals, start: start, count: count)
     }
 }

@@ -120,7 +120,7 @@ struct Compiler {
             var negated = negate
             switch op {
             case .equal, .notEqual, .in, .notIn:
-                merged = Compiler.merge(values.map(Compiler.numericRange))
+                merged = IntervalSet.merged(values.map(Compiler.numericRange))
             case .less, .lessOrEqual, .greater, .greaterOrEqual:
                 let key = Compiler.numericKey(values[0])
                 // A bound past the end of the key space leaves an empty range: never true.
@@ -157,7 +157,7 @@ struct Compiler {
                 default: preconditionFailure("address comparisons hold networks and sets")
                 }
             }
-            let merged = Compiler.merge(blocks.map(Compiler.interval))
+            let merged = IntervalSet.merged(blocks.map(AddressInterval.init))
             let start = Int32(intervals.count)
             intervals.append(contentsOf: merged)
             return .inIntervals(
@@ -206,47 +206,5 @@ struct Compiler {
         if case .range(let range) = value { return NumberRange(low: range.lowerBound, high: range.upperBound) }
         let key = numericKey(value)
         return NumberRange(low: key, high: key)
-    }
-
-    private static func interval(_ cidr: CIDR) -> AddressInterval {
-        let hostHigh: UInt64 = cidr.bits >= 64 ? 0 : ~0 >> UInt64(cidr.bits)
-        let hostLow: UInt64 = cidr.bits <= 64 ? ~0 : (cidr.bits >= 128 ? 0 : ~0 >> UInt64(cidr.bits - 64))
-        return AddressInterval(
-            low: cidr.network,
-            high: IPAddress(high: cidr.network.high | hostHigh, low: cidr.network.low | hostLow))
-    }
-
-    /// Sorts and merges overlapping or touching ranges into a disjoint, ascending list.
-    static func merge(_ input: [NumberRange]) -> [NumberRange] {
-        let sorted = input.sorted { $0.low < $1.low }
-        var merged: [NumberRange] = []
-        for range in sorted {
-            if let last = merged.last, last.high == .max || range.low <= last.high + 1 {
-                merged[merged.count - 1].high = max(last.high, range.high)
-            } else {
-                merged.append(range)
-            }
-        }
-        return merged
-    }
-
-    static func merge(_ input: [AddressInterval]) -> [AddressInterval] {
-        let sorted = input.sorted { Program.less($0.low, $1.low) }
-        var merged: [AddressInterval] = []
-        for interval in sorted {
-            if let last = merged.last, !Program.less(successor(last.high) ?? last.high, interval.low) {
-                if Program.less(last.high, interval.high) { merged[merged.count - 1].high = interval.high }
-            } else {
-                merged.append(interval)
-            }
-        }
-        return merged
-    }
-
-    /// The next address, or `nil` after the last one.
-    private static func successor(_ address: IPAddress) -> IPAddress? {
-        if address.low != .max { return IPAddress(high: address.high, low: address.low + 1) }
-        if address.high != .max { return IPAddress(high: address.high + 1, low: 0) }
-        return nil
     }
 }

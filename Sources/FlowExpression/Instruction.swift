@@ -47,14 +47,3 @@ enum Test: Sendable {
     case flagsAll(UInt16)
 }
 
-/// An inclusive range of numeric keys.
-struct NumberRange: Sendable {
-    var low: UInt64
-    var high: UInt64
-}
-
-/// An inclusive address interval: a CIDR block, or several merged.
-struct AddressInterval: Sendable {
-    var low: IPAddress
-    var high: IPAddress
-}

@@ -131,44 +131,13 @@ final class Program: @unchecked Sendable {
     @inline(__always)
     static func timeKey(_ seconds: Int64) -> UInt64 { UInt64(bitPattern: seconds) ^ (1 << 63) }
 
-    /// `IPAddress.<` lives in another module and is not inlinable; this is, on the stored halves.
-    @inline(__always)
-    static func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
-
-    // Searches below branch on each step on purpose: with a large set (an intel feed) the
-    // tables outgrow the cache, and speculating past a branch overlaps the loads, where a
-    // branch-free search measured twice as slow.
 
     private func inRanges(_ value: UInt64, _ start: Int, _ count: Int) -> Bool {
-        if count <= Program.linearScanLimit {
-            for i in start..<start + count where value <= ranges[i].high { return ranges[i].low <= value }
-            return false
-        }
-        // The last range starting at or below the value is the only one that can hold it.
-        var low = start
-        var high = start + count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].low <= value { low = middle + 1 } else { high = middle }
-        }
-        return low > start && value <= ranges[low - 1].high
+        IntervalSet.contains(value, in: ranges, start: start, count: count)
     }
 
     private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
-        if count <= Program.linearScanLimit {
-            // Sorted and disjoint: the first interval that does not end below the address decides.
-            for i in start..<start + count where !Program.less(intervals[i].high, address) {
-                return !Program.less(address, intervals[i].low)
-            }
-            return false
-        }
-        var low = start
-        var high = start + count
-        while low < high {
-            let middle = (low + high) / 2
-            if !Program.less(address, intervals[middle].low) { low = middle + 1 } else { high = middle }
-        }
-        return low > start && !Program.less(intervals[low - 1].high, address)
+        IntervalSet.contains(address, in: intervals, start: start, count: count)
     }
 
     private func textIn(_ symbol: Symbol, _ start: Int, _ count: Int) -> Bool {
