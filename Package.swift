@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTesting"], swiftSettings: strictSettings),
         .testTarget(
-            name: "FlowAWSTests", dependencies: ["FlowAWS", "FlowCore"], swiftSettings: strictSettings),
+            name: "FlowAWSTests", dependencies: ["FlowAWS", "FlowCore", "FlowTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "FlowDecodingTests", dependencies: ["FlowCore", "FlowDecoding", "FlowTesting"],
             swiftSettings: strictSettings),

@@ -1,4 +1,5 @@
 import FlowAWS
+import FlowTesting
 import Foundation
 import Testing
 
@@ -67,36 +68,12 @@ enum TestAWS {
     /// returns its standard output, and fails with its standard error when it exits non-zero.
     @discardableResult
     static func cli(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["aws", "--endpoint-url", try endpoint(), "--region", region, "--output", "json"] + arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
-        environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
-        environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
-        environment["AWS_DEFAULT_REGION"] = region
-        environment["HOME"] = try temporaryDirectory().path
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: outputData, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw CLIFailure(
-                description: "aws \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                    + String(decoding: errorData, as: UTF8.self))
-        }
-        return text
+        try AWSCommandLine.run(
+            arguments, endpoint: try endpoint(), region: region, accessKeyID: credentials.accessKeyID,
+            secretAccessKey: credentials.secretAccessKey, home: try temporaryDirectory().path)
     }
 
-    struct CLIFailure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias CLIFailure = AWSCommandLine.Failure
 
     /// Parses the CLI's JSON output.
     static func json(_ text: String) throws -> [String: Any] {

@@ -3,6 +3,7 @@ import FlowCore
 import FlowDecoding
 import FlowLensKit
 import FlowSources
+import FlowTesting
 import Foundation
 import Testing
 
@@ -41,31 +42,9 @@ import Testing
     /// The real AWS CLI against moto; returns stdout, fails with stderr.
     @discardableResult
     static func cli(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws", "--endpoint-url", try endpoint(), "--region", region, "--output", "json"] + arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        environment["HOME"] = try folder()
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CLIError(message: "aws \(arguments.joined(separator: " ")): " + String(decoding: err, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    struct CLIError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+        try AWSCommandLine.run(
+            arguments, endpoint: try endpoint(), region: region, accessKeyID: "testing", secretAccessKey: "testing",
+            home: try folder())
     }
 
     static func scan(
