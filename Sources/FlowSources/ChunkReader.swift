@@ -22,6 +22,8 @@ public final class ChunkReader {
     public private(set) var textBytes = 0
 
     private var fd: Int32 = -1
+    /// Remote content's bytes, read instead of `fd`.
+    private var stream: ByteStream?
     private var inflater: GzipInflater?
     private var input: [UInt8]
     private var scratch = [UInt8](repeating: 0, count: 1 << 20)
@@ -33,20 +35,16 @@ public final class ChunkReader {
     private var pendingError: FlowLensError?
     private var sniffed = false
 
-    /// Opens the file (or adopts stdin, or fetches remote content whole).
+    /// Opens the file, adopts stdin, or opens remote content's stream.
     public init(file: SourceFile, chunkSize: Int = 1 << 20) throws(FlowLensError) {
         self.file = file
         self.chunkSize = chunkSize
+        input = [UInt8](repeating: 0, count: 1 << 20)
         if let remote = file.remote {
-            // Remote content arrives whole; it becomes the input buffer and the reader never
-            // touches a file descriptor.
-            input = try remote.fetch()
-            inputEnd = input.count
-            inputEOF = true
-            bytesRead = input.count
+            // Remote content is read as the download delivers it, never from a file descriptor.
+            stream = try remote.open()
             return
         }
-        input = [UInt8](repeating: 0, count: 1 << 20)
         if file.isStandardInput {
             fd = dup(0)
         } else {
@@ -107,26 +105,22 @@ public final class ChunkReader {
     /// The whole raw (not inflated) content from the current position, for formats that need
     /// random access rather than lines, such as Parquet. Use instead of `next()`, not after it.
     public func readAllRaw() throws(FlowLensError) -> [UInt8] {
-        if file.remote != nil || inputEOF {
-            let rest = Array(input[inputStart..<inputEnd])
-            inputStart = inputEnd
-            return rest
-        }
         var all = Array(input[inputStart..<inputEnd])
         inputStart = inputEnd
-        var info = stat()
-        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
-            all.reserveCapacity(Int(info.st_size))
+        if inputEOF { return all }
+        if let remote = file.remote {
+            all.reserveCapacity(remote.expectedSize)
+        } else {
+            var info = stat()
+            if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+                all.reserveCapacity(Int(info.st_size))
+            }
         }
         var block = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                throw FlowLensError(.ioError, "read failed: \(String(cString: strerror(errno)))", location: file.displayName)
-            }
+            let n = try readInput(into: &block)
             if n == 0 { break }
             all.append(contentsOf: block[0..<n])
-            bytesRead += n
         }
         inputEOF = true
         return all
@@ -161,7 +155,10 @@ public final class ChunkReader {
 
     private func sniff() throws(FlowLensError) {
         sniffed = true
-        try refillInput()
+        // A stream or a pipe may deliver fewer bytes than the magic numbers at first.
+        while inputEnd - inputStart < 4 && !inputEOF {
+            try refillInput()
+        }
         let available = inputEnd - inputStart
         if available >= 2 && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B {
             encoding = .gzip
@@ -176,18 +173,38 @@ public final class ChunkReader {
             inputStart = 0
             inputEnd = 0
         }
-        guard !inputEOF, fd >= 0, inputEnd < input.count else { return }
-        let count = input.count
-        let end = inputEnd
-        let n = input.withUnsafeMutableBytes { raw in
-            read(fd, raw.baseAddress! + end, count - end)
-        }
-        if n < 0 {
-            throw FlowLensError(.ioError, "read failed: \(String(cString: strerror(errno)))", location: file.displayName)
-        }
+        guard !inputEOF, inputEnd < input.count else { return }
+        let n = try readInput(into: &input, from: inputEnd)
         if n == 0 { inputEOF = true }
         inputEnd += n
+    }
+
+    /// Reads raw bytes from the file or the stream into `buffer[start...]`, counting them; 0 at
+    /// the end.
+    private func readInput(into buffer: inout [UInt8], from start: Int = 0) throws(FlowLensError) -> Int {
+        var failure: FlowLensError?
+        let n = buffer.withUnsafeMutableBytes { whole -> Int in
+            let raw = UnsafeMutableRawBufferPointer(rebasing: whole[start...])
+            if let stream {
+                do throws(FlowLensError) {
+                    return try stream.read(into: raw)
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            guard fd >= 0 else { return 0 }
+            let n = read(fd, raw.baseAddress!, raw.count)
+            if n < 0 {
+                failure = FlowLensError(
+                    .ioError, "read failed: \(String(cString: strerror(errno)))", location: file.displayName)
+                return 0
+            }
+            return n
+        }
+        if let failure { throw failure }
         bytesRead += n
+        return n
     }
 
     /// Appends text to `buffer` until it holds `target` bytes or the input ends.

@@ -31,8 +31,9 @@ public struct SourceFile: Sendable, Hashable {
 
 /// Content that a source fetches on demand, such as an S3 object.
 ///
-/// `fetch` blocks the calling reader thread until the bytes are there (it is expected to wait on
-/// a download that a prefetcher started earlier), so the decoding pipeline stays synchronous.
+/// It comes either whole (the `fetch` closure blocks the calling reader thread until the bytes are
+/// there) or as a ``ByteStream`` that the reader reads as the download delivers it. Either way
+/// ``open()`` hands the reader a stream and the decoding pipeline stays synchronous.
 public final class RemoteContent: Sendable, Hashable {
     /// Where it comes from, as users write it (`s3://bucket/key`, `cwl://group?...`).
     public let url: String
@@ -44,8 +45,14 @@ public final class RemoteContent: Sendable, Hashable {
     /// For a slice of a CloudWatch Logs group: the checkpoint key and the time range it covers.
     /// An empty slice is normal (no traffic in that hour), not an empty file.
     public let logSlice: (key: String, range: Checkpoint.TimeRange)?
-    private let fetcher: @Sendable () throws(FlowLensError) -> [UInt8]
+    private enum Access: Sendable {
+        case whole(@Sendable () throws(FlowLensError) -> [UInt8])
+        case streamed(@Sendable () throws(FlowLensError) -> ByteStream)
+    }
 
+    private let access: Access
+
+    /// Content that arrives whole.
     public init(
         url: String, identity: String, expectedSize: Int = 0,
         logSlice: (key: String, range: Checkpoint.TimeRange)? = nil,
@@ -55,10 +62,33 @@ public final class RemoteContent: Sendable, Hashable {
         self.identity = identity
         self.expectedSize = expectedSize
         self.logSlice = logSlice
-        fetcher = fetch
+        access = .whole(fetch)
     }
 
-    public func fetch() throws(FlowLensError) -> [UInt8] { try fetcher() }
+    /// Content read as it streams in.
+    public init(
+        url: String, identity: String, expectedSize: Int = 0,
+        open: @escaping @Sendable () throws(FlowLensError) -> ByteStream
+    ) {
+        self.url = url
+        self.identity = identity
+        self.expectedSize = expectedSize
+        logSlice = nil
+        access = .streamed(open)
+    }
+
+    /// The content as a stream; whole content becomes a stream that has already ended.
+    public func open() throws(FlowLensError) -> ByteStream {
+        switch access {
+        case .streamed(let opener):
+            return try opener()
+        case .whole(let fetcher):
+            let stream = ByteStream()
+            stream.write(try fetcher())
+            stream.finish()
+            return stream
+        }
+    }
 
     public static func == (lhs: RemoteContent, rhs: RemoteContent) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }

@@ -3,18 +3,20 @@ public import FlowAWS
 public import FlowCore
 import Foundation
 
-/// Downloads a run's S3 objects ahead of the readers, a bounded number at a time, in list order.
+/// Downloads a run's S3 objects ahead of the readers, a bounded number at a time, in list order,
+/// and hands each one over as a ``ByteStream`` that is read while it downloads.
 ///
-/// Readers claim sources in order and call `fetch(i)`, which starts the downloads from `i` up to
-/// `concurrency` ahead and waits for object `i`. Memory holds at most the objects in flight plus
-/// those fetched and not yet claimed; each object's bytes are dropped once handed over.
+/// Readers claim sources in order and call `open(i)`, which starts the downloads from `i` up to
+/// `concurrency` ahead and returns object `i`'s stream as soon as its download has started. An
+/// object counts against `concurrency` until its download has ended and a reader has taken it,
+/// so memory holds at most that many objects' unread bytes; each piece is dropped once read.
 public final class S3Prefetcher: @unchecked Sendable {
     private enum State {
         case waiting
-        case downloading
-        case ready([UInt8])
-        case failed(FlowLensError)
-        case taken
+        case started(ByteStream)
+        case taken(ByteStream)
+        /// Taken and fully downloaded (or failed): no longer in flight.
+        case done
     }
 
     public let client: AWSClient
@@ -22,7 +24,11 @@ public final class S3Prefetcher: @unchecked Sendable {
     public let objects: [ListedObject]
     public let concurrency: Int
     private let condition = NSCondition()
+    // Guarded by `condition`.
     private var states: [State]
+    private var downloaded: [Bool]
+    /// Where the readers are: downloads start from here when one ends.
+    private var frontier = 0
 
     public init(client: AWSClient, location: S3Location, objects: [ListedObject], concurrency: Int = 8) {
         self.client = client
@@ -30,6 +36,7 @@ public final class S3Prefetcher: @unchecked Sendable {
         self.objects = objects
         self.concurrency = max(1, concurrency)
         states = Array(repeating: .waiting, count: objects.count)
+        downloaded = Array(repeating: false, count: objects.count)
     }
 
     /// Starts the first downloads before any reader asks.
@@ -39,27 +46,21 @@ public final class S3Prefetcher: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The bytes of object `index`; blocks until they are there.
-    public func fetch(_ index: Int) throws(FlowLensError) -> [UInt8] {
+    /// Object `index` as a stream that its download feeds.
+    public func open(_ index: Int) throws(FlowLensError) -> ByteStream {
         condition.lock()
         defer { condition.unlock() }
-        startDownloads(from: index)
-        while true {
-            switch states[index] {
-            case .ready(let bytes):
-                states[index] = .taken
-                startDownloads(from: index)
-                return bytes
-            case .failed(let error):
-                states[index] = .taken
-                startDownloads(from: index)
-                throw error
-            case .taken:
-                throw FlowLensError(.ioError, "object already read", location: location.url(key: objects[index].key))
-            case .waiting, .downloading:
-                condition.wait()
-            }
+        frontier = max(frontier, index)
+        if case .waiting = states[index] {
+            // A reader got ahead of the downloads: this one starts now, beyond the limit.
+            download(index)
         }
+        guard case .started(let stream) = states[index] else {
+            throw FlowLensError(.ioError, "object already read", location: location.url(key: objects[index].key))
+        }
+        states[index] = downloaded[index] ? .done : .taken(stream)
+        startDownloads(from: index)
+        return stream
     }
 
     /// The sources to hand to the decoder, one per object.
@@ -67,8 +68,7 @@ public final class S3Prefetcher: @unchecked Sendable {
         objects.enumerated().map { offset, object in
             let content = RemoteContent(
                 url: location.url(key: object.key), identity: "\(location.url(key: object.key))#\(object.eTag)",
-                expectedSize: object.size
-            ) { [self] () throws(FlowLensError) in try fetch(offset) }
+                expectedSize: object.size, open: { [self] () throws(FlowLensError) in try open(offset) })
             return SourceFile(index: startingIndex + offset, remote: content)
         }
     }
@@ -78,14 +78,13 @@ public final class S3Prefetcher: @unchecked Sendable {
         var inFlight = 0
         for state in states {
             switch state {
-            case .downloading, .ready: inFlight += 1
-            default: break
+            case .started, .taken: inFlight += 1
+            case .waiting, .done: break
             }
         }
         var next = index
         while inFlight < concurrency && next < states.count {
             if case .waiting = states[next] {
-                states[next] = .downloading
                 inFlight += 1
                 download(next)
             }
@@ -93,27 +92,30 @@ public final class S3Prefetcher: @unchecked Sendable {
         }
     }
 
+    /// Starts object `index`'s download into a new stream. Call with the lock held.
     private func download(_ index: Int) {
+        let stream = ByteStream()
+        states[index] = .started(stream)
         let client = self.client
         let bucket = location.bucket
         let key = objects[index].key
         let url = location.url(key: key)
         Task.detached { [self] in
-            let state: State
             do {
-                let object = try await client.getObject(bucket: bucket, key: key)
-                state = .ready(object.bytes)
+                try await client.getObject(bucket: bucket, key: key) { piece in stream.write(piece) }
+                stream.finish()
             } catch {
-                state = .failed(FlowLensError(.unreadable, "cannot read: \(error)", location: url))
+                stream.finish(error: FlowLensError(.unreadable, "cannot read: \(error)", location: url))
             }
-            finish(index, state)
+            ended(index)
         }
     }
 
-    private func finish(_ index: Int, _ state: State) {
+    private func ended(_ index: Int) {
         condition.lock()
-        states[index] = state
-        condition.broadcast()
+        downloaded[index] = true
+        if case .taken = states[index] { states[index] = .done }
+        startDownloads(from: frontier)
         condition.unlock()
     }
 }
