@@ -11,8 +11,8 @@ final class BeaconingDetector {
     private let rule: CompiledRule
     /// Tracks by (initiator, responder, port); every outbound request touches one, so the lookup
     /// is a flat index, not a dictionary.
-    private var keys = KeyIndex()
-    private var tracks: [Track] = []
+    @exclusivity(unchecked) private var keys = KeyIndex()
+    @exclusivity(unchecked) private var tracks: [Track] = []
     private let minEvents: Int
     private let minSpan: Int64
     private let maxJitter: Double
@@ -22,14 +22,14 @@ final class BeaconingDetector {
 
     final class Track {
         /// First time seen of each connection, by client port.
-        var connections: [UInt16: Int64] = [:]
-        var bytes: UInt64 = 0
-        var packets: UInt64 = 0
-        var interface: Symbol = .empty
-        var initiator: IPAddress
-        var responder: IPAddress
-        var port: UInt16
-        var last: Int64 = .min
+        @exclusivity(unchecked) var connections: [UInt16: Int64] = [:]
+        @exclusivity(unchecked) var bytes: UInt64 = 0
+        @exclusivity(unchecked) var packets: UInt64 = 0
+        @exclusivity(unchecked) var interface: Symbol = .empty
+        @exclusivity(unchecked) var initiator: IPAddress
+        @exclusivity(unchecked) var responder: IPAddress
+        @exclusivity(unchecked) var port: UInt16
+        @exclusivity(unchecked) var last: Int64 = .min
         init(initiator: IPAddress, responder: IPAddress, port: UInt16) {
             self.initiator = initiator
             self.responder = responder

@@ -12,8 +12,8 @@ final class ExfiltrationDetector {
     private let rule: CompiledRule
     /// Hosts by initiator address; the detector sees every outbound request, so the lookup is
     /// a flat index, not a dictionary.
-    private var hostIndex = KeyIndex()
-    private var hosts: [Host] = []
+    @exclusivity(unchecked) private var hostIndex = KeyIndex()
+    @exclusivity(unchecked) private var hosts: [Host] = []
     private let floor: Double
     private let ratio: Double
     private let minHistory: Int
@@ -26,14 +26,14 @@ final class ExfiltrationDetector {
         let address: IPAddress
         /// Hours not judged yet, with the bytes and packets sent in each: one or two at a time,
         /// so a linear search beats any table.
-        var openHours: [Int64] = []
-        var openBytes: [UInt64] = []
-        var openPackets: [UInt64] = []
-        var closed: [UInt64] = []
-        var firstHour: Int64
-        var destinationIndex = KeyIndex(capacity: 8)
-        var destinationBytes: [UInt64] = []
-        var interface: Symbol = .empty
+        @exclusivity(unchecked) var openHours: [Int64] = []
+        @exclusivity(unchecked) var openBytes: [UInt64] = []
+        @exclusivity(unchecked) var openPackets: [UInt64] = []
+        @exclusivity(unchecked) var closed: [UInt64] = []
+        @exclusivity(unchecked) var firstHour: Int64
+        @exclusivity(unchecked) var destinationIndex = KeyIndex(capacity: 8)
+        @exclusivity(unchecked) var destinationBytes: [UInt64] = []
+        @exclusivity(unchecked) var interface: Symbol = .empty
 
         init(address: IPAddress, firstHour: Int64) {
             self.address = address

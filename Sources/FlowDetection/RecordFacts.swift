@@ -32,9 +32,9 @@ extension RecordFacts {
     @inline(__always)
     init(at record: UnsafePointer<FlowRecord>) {
         let present = record.pointee.present
-        isResponse = record.pointee.isResponse
-        let source = present & FlowField.pktSrcaddr.bit != 0 ? record.pointee.pktSrcaddr : record.pointee.srcaddr
-        let destination = present & FlowField.pktDstaddr.bit != 0 ? record.pointee.pktDstaddr : record.pointee.dstaddr
+        isResponse = record.isResponse
+        let source = record.packetSource
+        let destination = record.packetDestination
         initiator = isResponse ? destination : source
         responder = isResponse ? source : destination
         hasPorts = present & FlowField.srcport.bit != 0 && present & FlowField.dstport.bit != 0
@@ -50,6 +50,31 @@ extension UnsafePointer where Pointee == FlowRecord {
     /// record's whole table of text fields first.
     @inline(__always)
     var interfaceSymbol: Symbol { UnsafeRawPointer(self).load(fromByteOffset: interfaceOffset, as: Symbol.self) }
+}
+
+extension UnsafePointer where Pointee == FlowRecord {
+    /// `FlowRecord.isResponse`, read from the orientation byte that decoders cache: through
+    /// `pointee`, the computed property made Swift copy the whole record (312 bytes) first, for
+    /// every match.
+    @inline(__always)
+    var isResponse: Bool {
+        // FlowRecord's orientationKnown and orientationResponse bits (internal to FlowCore).
+        let orientation = pointee.orientation
+        if orientation & 0x80 != 0 { return orientation & 0x01 != 0 }
+        return pointee.isResponse
+    }
+
+    /// `FlowRecord.packetSource`, field by field for the same reason.
+    @inline(__always)
+    var packetSource: IPAddress {
+        pointee.present & FlowField.pktSrcaddr.bit != 0 ? pointee.pktSrcaddr : pointee.srcaddr
+    }
+
+    /// `FlowRecord.packetDestination`, field by field for the same reason.
+    @inline(__always)
+    var packetDestination: IPAddress {
+        pointee.present & FlowField.pktDstaddr.bit != 0 ? pointee.pktDstaddr : pointee.dstaddr
+    }
 }
 
 private let interfaceOffset =
@@ -77,8 +102,8 @@ public struct WindowKey: Hashable, Sendable {
         case .dstaddr: record.pointee.dstaddr
         case .srcport: number(UInt64(record.pointee.srcport))
         case .dstport: number(UInt64(record.pointee.dstport))
-        case .src: record.pointee.packetSource
-        case .dst: record.pointee.packetDestination
+        case .src: record.packetSource
+        case .dst: record.packetDestination
         case .interface: number(UInt64(record.interfaceSymbol.id))
         case .protocolNumber: number(UInt64(record.pointee.proto))
         case .responderZone: number(UInt64(context.zone(facts.responder).map { $0 + 1 } ?? 0))

@@ -13,8 +13,8 @@ final class RecordRule {
     private let context: NetworkContext
     private let keyContext: KeyContext
     /// Keys that raised an alert, and the alert each raised.
-    private var keys = KeyIndex()
-    private var alertOfKey: [Int] = []
+    @exclusivity(unchecked) private var keys = KeyIndex()
+    @exclusivity(unchecked) private var alertOfKey: [Int] = []
 
     init(rule: CompiledRule, context: NetworkContext, keyContext: KeyContext) {
         self.rule = rule

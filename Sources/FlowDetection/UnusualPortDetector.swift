@@ -10,12 +10,12 @@ final class UnusualPortDetector {
     private let rule: CompiledRule
     private let baseline: Int64
     /// Hosts by initiator address, through a flat index: every outbound request looks one up.
-    private var hostIndex = KeyIndex()
-    private var hosts: [Host] = []
+    @exclusivity(unchecked) private var hostIndex = KeyIndex()
+    @exclusivity(unchecked) private var hosts: [Host] = []
 
     final class Host {
-        var firstSeen: Int64
-        var ports = PortSet()
+        @exclusivity(unchecked) var firstSeen: Int64
+        @exclusivity(unchecked) var ports = PortSet()
         init(firstSeen: Int64) { self.firstSeen = firstSeen }
     }
 

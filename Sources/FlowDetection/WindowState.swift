@@ -6,20 +6,20 @@ import FlowCore
 /// order: one older than the window's start is ignored for the measure (it could not have been in
 /// the same window), and anything newer extends the window.
 final class WindowState {
-    var times: [Int64] = []
-    var amounts: [UInt64] = []
-    var head = 0
-    var runningSum: UInt64 = 0
-    var distinct: [IPAddress: Int64] = [:]
-    var maxTime = Int64.min
-    var firstSeen = Int64.max
-    var bytes: UInt64 = 0
-    var packets: UInt64 = 0
-    var interface: Symbol = .empty
-    var alertIndex: Int?
-    private var prunedCount = 0
-    private var prunedAt = Int64.min / 2
-    var firedAt: Int64 = 0
+    @exclusivity(unchecked) var times: [Int64] = []
+    @exclusivity(unchecked) var amounts: [UInt64] = []
+    @exclusivity(unchecked) var head = 0
+    @exclusivity(unchecked) var runningSum: UInt64 = 0
+    @exclusivity(unchecked) var distinct: [IPAddress: Int64] = [:]
+    @exclusivity(unchecked) var maxTime = Int64.min
+    @exclusivity(unchecked) var firstSeen = Int64.max
+    @exclusivity(unchecked) var bytes: UInt64 = 0
+    @exclusivity(unchecked) var packets: UInt64 = 0
+    @exclusivity(unchecked) var interface: Symbol = .empty
+    @exclusivity(unchecked) var alertIndex: Int?
+    @exclusivity(unchecked) private var prunedCount = 0
+    @exclusivity(unchecked) private var prunedAt = Int64.min / 2
+    @exclusivity(unchecked) var firedAt: Int64 = 0
 
     /// Adds an event and returns the window's measure.
     func add(time: Int64, amount: UInt64, value: IPAddress?, window: Int64, measure: Aggregation.Measure, threshold: Double)

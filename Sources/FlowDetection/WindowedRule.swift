@@ -13,8 +13,8 @@ final class WindowedRule {
     /// Floods are many small packets; a rule can refuse to fire on full-size bulk transfers.
     private let maxMeanPacketBytes: Double?
     private let keyContext: KeyContext
-    private var keys = KeyIndex()
-    private var windows: [WindowState] = []
+    @exclusivity(unchecked) private var keys = KeyIndex()
+    @exclusivity(unchecked) private var windows: [WindowState] = []
 
     init(rule: CompiledRule, aggregate: Aggregation, keyContext: KeyContext) {
         self.rule = rule
