@@ -2,6 +2,12 @@
 # S3 versus local scan speed: the same generated files scanned from disk and from moto's S3 on
 # loopback (issue target: S3 at least 70% of the local records/s).
 # Usage: scripts/bench-s3.sh [RECORDS]      (default 1000000; builds the release binary first)
+#
+# Two layouts of the same records: as `generate` writes them (one object per interface group per
+# 5-minute delivery), and one object per 5-minute delivery (the group's gzip files concatenated,
+# as a VPC-wide flow log delivers them). moto's server is Python on the same two cores and costs
+# several milliseconds of CPU per GET, so its CPU during each S3 scan is printed too: with many
+# small objects it, not the client, sets the pace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-1000000}"
@@ -16,11 +22,19 @@ endpoint="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -sf "$endpoint/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
 "$bin" generate --out "$work/logs" --records "$records" >/dev/null
+# One object per delivery: files that differ only in their last name part (a hash) are concatenated.
+mkdir -p "$work/merged"
+find "$work/logs" -name '*.log.gz' | sort | while read -r file; do
+    rel="${file#"$work/logs/"}"
+    group="${rel%_*}"
+    mkdir -p "$work/merged/$(dirname "$rel")"
+    cat "$file" >>"$work/merged/${group}_00000000.log.gz"
+done
 aws --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$work/logs" s3://bench/
-objects=$(find "$work/logs" -type f | wc -l)
-size=$(du -sh "$work/logs" | cut -f1)
-echo "$records records in $objects gzip objects ($size)"
+aws --endpoint-url "$endpoint" s3 mb s3://bench-merged >/dev/null
+aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$work/merged" s3://bench-merged/
+moto_cpu() { awk '{print $14 + $15}' "/proc/$moto_pid/stat"; } # clock ticks
 best() { # best wall time of three runs of the command
     local best=999999
     for _ in 1 2 3; do
@@ -32,11 +46,26 @@ best() { # best wall time of three runs of the command
     done
     echo "$best"
 }
-local_time=$(best "$bin" scan "$work/logs" --no-rules --quiet)
-s3_time=$(best "$bin" scan s3://bench/ --endpoint-url "$endpoint" --no-rules --quiet)
-python3 - "$records" "$local_time" "$s3_time" <<'PY'
+compare() { # folder, bucket
+    local objects size local_time s3_time ticks_before ticks_after
+    objects=$(find "$1" -type f | wc -l)
+    size=$(du -sh "$1" | cut -f1)
+    local_time=$(best "$bin" scan "$1" --no-rules --quiet)
+    ticks_before=$(moto_cpu)
+    s3_time=$(best "$bin" scan "s3://$2/" --endpoint-url "$endpoint" --no-rules --quiet)
+    ticks_after=$(moto_cpu)
+    python3 - "$records" "$objects" "$size" "$local_time" "$s3_time" "$ticks_before" "$ticks_after" "$(getconf CLK_TCK)" <<'PY'
 import sys
-records, local, s3 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-print(f"local: {local:.2f} s  {records / local / 1e6:.2f} M records/s")
-print(f"s3   : {s3:.2f} s  {records / s3 / 1e6:.2f} M records/s  ({100 * local / s3:.0f}% of local)")
+records, objects, size = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+local, s3 = float(sys.argv[4]), float(sys.argv[5])
+moto = (int(float(sys.argv[7])) - int(float(sys.argv[6]))) / int(sys.argv[8]) / 3
+print(f"{records} records in {objects} gzip objects ({size})")
+print(f"  local: {local:.2f} s  {records / local / 1e6:.2f} M records/s")
+print(f"  s3   : {s3:.2f} s  {records / s3 / 1e6:.2f} M records/s  ({100 * local / s3:.0f}% of local; "
+      f"moto's own CPU {moto:.2f} s per scan, {1000 * moto / objects:.1f} ms per GET)")
 PY
+}
+echo "== as generated (one object per interface group per delivery)"
+compare "$work/logs" bench
+echo "== one object per 5-minute delivery"
+compare "$work/merged" bench-merged
