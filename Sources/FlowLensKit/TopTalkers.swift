@@ -171,18 +171,17 @@ public final class TopTalkers: FlowSink {
         }
     }
 
-    /// SQL that gives the same ranking from a store's hourly rollups, or nil when they do not
-    /// hold the dimension (then read the store's records through a ``TopTalkers``).
+    /// SQL that gives the same ranking from a store's rollups (its `flows_totals`: one row per
+    /// key), or nil when they do not hold the dimension (then read the store's records through a
+    /// ``TopTalkers``).
     public static func rollupSQL(by dimension: TopDimension, metric: TopMetric, count: Int) -> String? {
-        let keyOrder = (1...dimension.columns.count).map(String.init).joined(separator: ", ")
-        let order = "ORDER BY \(metric.rawValue) DESC, \(keyOrder) LIMIT \(count)"
-        let sums = "sum(flows) AS flows, sum(packets) AS packets, sum(bytes) AS bytes"
         switch dimension {
         case .srcaddr, .dstaddr, .dstport, .protocol, .interface, .address:
             let rollup = dimension == .interface ? "interface_id" : dimension.rawValue
-            let filter =
-                dimension == .address ? "dimension IN ('srcaddr', 'dstaddr')" : "dimension = '\(rollup)'"
-            return "SELECT key AS \(dimension.columns[0]), \(sums) FROM flows_hourly WHERE \(filter) GROUP BY key \(order)"
+            return """
+                SELECT key AS \(dimension.columns[0]), flows, packets, bytes FROM flows_totals \
+                WHERE dimension = '\(rollup)' ORDER BY \(metric.rawValue) DESC, 1 LIMIT \(count)
+                """
         case .pair, .subnet, .instance, .zone:
             return nil
         }

@@ -203,62 +203,94 @@ final class FlowRowWriter {
         }
     }
 
-    /// Adds the group's rollups into `flows_hourly` (call inside the transaction, before COMMIT),
-    /// in key order: inserts into a B-tree in order touch each page once.
+    /// Adds the group's rollups into `flows_hourly` and `flows_totals` (call inside the
+    /// transaction, before COMMIT), in key order: inserts into a B-tree in order touch each page
+    /// once.
     func flushRollups() throws(StoreError) {
         guard !rollups.isEmpty else { return }
-        let statement = try connection.prepare(
+        var totals = RollupTable(capacity: max(1 << 16, rollups.packedCount / 4))
+        let addressDimension = UInt8(StoreSchema.totalDimensions.count - 1)
+        var texts = KeyTexts(lookups: lookups)
+        var hourly: [(dimension: String, hour: Int64, key: String, counts: RollupTable.Counts)] = []
+        hourly.reserveCapacity(rollups.packedCount)
+        try rollups.forEach { (key, counts) throws(StoreError) in
+            // Every row of a key taken away again (its source rolled back): nothing to add.
+            guard counts.flows != 0 else { return }
+            hourly.append((StoreSchema.rollupDimensions[Int(key.dimension)], key.hour, texts.text(key), counts))
+            totals.add(key.dimension, hour: 0, value: key.value, counts)
+            if key.dimension <= 1 { totals.add(addressDimension, hour: 0, value: key.value, counts) }
+        }
+        hourly.sort {
+            $0.dimension != $1.dimension
+                ? $0.dimension < $1.dimension : $0.hour != $1.hour ? $0.hour < $1.hour : $0.key < $1.key
+        }
+        let insertHourly = try connection.prepare(
             """
             INSERT INTO flows_hourly (hour, dimension, key, flows, packets, bytes) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (dimension, hour, key) DO UPDATE SET flows = flows + excluded.flows,
                 packets = packets + excluded.packets, bytes = bytes + excluded.bytes
             """)
-        var interfaceNames: [UInt64: String] = [:]
-        var addressTexts: [UInt64: String] = [:]
-        var entries: [(dimension: String, hour: Int64, key: String, counts: RollupTable.Counts)] = []
-        entries.reserveCapacity(rollups.packedCount)
-        try rollups.forEach { (key, counts) throws(StoreError) in
-            // Every row of a key taken away again (its source rolled back): nothing to add.
+        for entry in hourly {
+            insertHourly.reset()
+            insertHourly.bind(1, entry.hour)
+            insertHourly.bind(2, entry.dimension)
+            insertHourly.bind(3, entry.key)
+            insertHourly.bind(4, entry.counts.flows)
+            insertHourly.bind(5, entry.counts.packets)
+            insertHourly.bind(6, entry.counts.bytes)
+            try insertHourly.step()
+        }
+        var total: [(dimension: String, key: String, counts: RollupTable.Counts)] = []
+        total.reserveCapacity(totals.packedCount)
+        try totals.forEach { (key, counts) throws(StoreError) in
             guard counts.flows != 0 else { return }
-            let text: String
-            if key.value == RollupTable.absent {
-                text = "-"
-            } else {
-                switch key.dimension {
-                case 0, 1:
-                    if let known = addressTexts[key.value] {
-                        text = known
-                    } else {
-                        text = lookups.addresses[Int(key.value)].description
-                        addressTexts[key.value] = text
-                    }
-                case 4:
-                    if let name = interfaceNames[key.value] {
-                        text = name
-                    } else {
-                        text = Symbol(id: UInt32(key.value)).string
-                        interfaceNames[key.value] = text
-                    }
-                case 5: text = key.value == UInt64(FlowAction.reject.rawValue) ? "REJECT" : "ACCEPT"
-                default: text = String(key.value)
-                }
-            }
-            entries.append((StoreSchema.rollupDimensions[Int(key.dimension)], key.hour, text, counts))
+            total.append((StoreSchema.totalDimensions[Int(key.dimension)], texts.text(key), counts))
         }
-        entries.sort {
-            $0.dimension != $1.dimension
-                ? $0.dimension < $1.dimension : $0.hour != $1.hour ? $0.hour < $1.hour : $0.key < $1.key
-        }
-        for entry in entries {
-            statement.reset()
-            statement.bind(1, entry.hour)
-            statement.bind(2, entry.dimension)
-            statement.bind(3, entry.key)
-            statement.bind(4, entry.counts.flows)
-            statement.bind(5, entry.counts.packets)
-            statement.bind(6, entry.counts.bytes)
-            try statement.step()
+        total.sort { $0.dimension != $1.dimension ? $0.dimension < $1.dimension : $0.key < $1.key }
+        let insertTotal = try connection.prepare(
+            """
+            INSERT INTO flows_totals (dimension, key, flows, packets, bytes) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (dimension, key) DO UPDATE SET flows = flows + excluded.flows,
+                packets = packets + excluded.packets, bytes = bytes + excluded.bytes
+            """)
+        for entry in total {
+            insertTotal.reset()
+            insertTotal.bind(1, entry.dimension)
+            insertTotal.bind(2, entry.key)
+            insertTotal.bind(3, entry.counts.flows)
+            insertTotal.bind(4, entry.counts.packets)
+            insertTotal.bind(5, entry.counts.bytes)
+            try insertTotal.step()
         }
         rollups.removeAll()
+    }
+}
+
+/// The text of rollup keys, as `flows_hourly` and `flows_totals` hold them (addresses and
+/// interface names looked up once each).
+private struct KeyTexts {
+    let lookups: StoreLookups
+    var interfaceNames: [UInt64: String] = [:]
+    var addressTexts: [UInt64: String] = [:]
+
+    init(lookups: StoreLookups) { self.lookups = lookups }
+
+    mutating func text(_ key: RollupTable.Key) -> String {
+        if key.value == RollupTable.absent { return "-" }
+        // Dimensions by their index in ``StoreSchema/totalDimensions``.
+        switch key.dimension {
+        case 0, 1, 6:
+            if let known = addressTexts[key.value] { return known }
+            let text = lookups.addresses[Int(key.value)].description
+            addressTexts[key.value] = text
+            return text
+        case 4:
+            if let name = interfaceNames[key.value] { return name }
+            let name = Symbol(id: UInt32(key.value)).string
+            interfaceNames[key.value] = name
+            return name
+        case 5: return key.value == UInt64(FlowAction.reject.rawValue) ? "REJECT" : "ACCEPT"
+        default: return String(key.value)
+        }
     }
 }

@@ -48,11 +48,17 @@ struct RollupTable {
     /// Adds one record's packets and bytes (`sign` 1) or takes them away (`sign` -1).
     @inline(__always)
     mutating func add(_ dimension: UInt8, hour: Int64, value: UInt64, packets: Int64, bytes: Int64, sign: Int64 = 1) {
+        add(dimension, hour: hour, value: value, Counts(flows: sign, packets: packets &* sign, bytes: bytes &* sign))
+    }
+
+    /// Adds sums to a key.
+    @inline(__always)
+    mutating func add(_ dimension: UInt8, hour: Int64, value: UInt64, _ sums: Counts) {
         let hourIndex = hour / 3600
         guard hourIndex >= 0, hourIndex < 1 << Self.hourBits, value == Self.absent || value < Self.packedAbsent
         else {
             others[Key(dimension: dimension, hour: hour, value: value), default: Counts()].add(
-                flows: sign, packets: packets &* sign, bytes: bytes &* sign)
+                flows: sums.flows, packets: sums.packets, bytes: sums.bytes)
             return
         }
         let packedValue = value == Self.absent ? Self.packedAbsent : value
@@ -67,14 +73,14 @@ struct RollupTable {
                 packedCount += 1
                 if packedCount * 2 > keys.count {
                     grow()
-                    add(dimension, hour: hour, value: value, packets: packets, bytes: bytes, sign: sign)
+                    add(dimension, hour: hour, value: value, sums)
                     return
                 }
                 break
             }
             slot = (slot + 1) & mask
         }
-        counts[slot].add(flows: sign, packets: packets &* sign, bytes: bytes &* sign)
+        counts[slot].add(flows: sums.flows, packets: sums.packets, bytes: sums.bytes)
     }
 
     private mutating func grow() {

@@ -26,17 +26,61 @@ import FlowCore
 ///   address walks `addresses` in text order and each address's index range, without sorting rows.
 /// - `flows_hourly`: per hour, per dimension (`srcaddr`, `dstaddr`, `dstport`, `protocol`,
 ///   `interface_id`, `action`), flows, packets and bytes, for statistics without a full scan.
+/// - `flows_totals`: the same sums over all hours, per dimension and key, plus dimension
+///   `address` (a record counted for its source and for its destination, as the Athena tutorial's
+///   top-10 query counts it): a top-N reads one row per key instead of one per hour and key.
 /// - `sources`: every ingested file by name and content hash; ingest skips a known hash.
 /// - `alerts`: alerts raised by `scan --db`.
 public enum StoreSchema {
     /// Written to `PRAGMA application_id` ("FLWL") so another application's database is refused.
     public static let applicationID: Int32 = 0x464C_574C
-    /// Schema 3: schema 2's tables with covering indexes and views whose joins SQLite can reorder
-    /// (schema 2 is upgraded in place; schema 1 stored every field as a column).
-    public static let version: Int32 = 3
+    /// Schema 4: schema 3 with `flows_totals`. Schema 3 had schema 2's tables with covering indexes
+    /// and views whose joins SQLite can reorder. Schemas 2 and 3 are upgraded in place; schema 1
+    /// stored every field as a column.
+    public static let version: Int32 = 4
 
     /// The dimensions kept in `flows_hourly`.
     public static let rollupDimensions = ["srcaddr", "dstaddr", "dstport", "protocol", "interface_id", "action"]
+
+    /// The dimensions kept in `flows_totals`: the hourly ones, then `address`.
+    public static let totalDimensions = rollupDimensions + ["address"]
+
+    static let createTotals = """
+        CREATE TABLE flows_totals (
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            flows INTEGER NOT NULL,
+            packets INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            PRIMARY KEY (dimension, key)
+        ) WITHOUT ROWID
+        """
+
+    /// Sums of the hourly rollups per dimension and key, `address` included, with `sign` 1 or -1:
+    /// fills `flows_totals` on an upgrade, and takes pruned hours away (`filter` chooses the hours).
+    static func totalsFromHourly(where filter: String = "true", sign: Int = 1) -> String {
+        let sums = "\(sign) * sum(flows), \(sign) * sum(packets), \(sign) * sum(bytes)"
+        return """
+            INSERT INTO flows_totals (dimension, key, flows, packets, bytes)
+            SELECT dimension, key, \(sums) FROM flows_hourly WHERE \(filter) GROUP BY dimension, key
+            UNION ALL
+            SELECT 'address', key, \(sums) FROM flows_hourly
+            WHERE dimension IN ('srcaddr', 'dstaddr') AND \(filter) GROUP BY key
+            ORDER BY 1, 2
+            ON CONFLICT (dimension, key) DO UPDATE SET flows = flows + excluded.flows,
+                packets = packets + excluded.packets, bytes = bytes + excluded.bytes
+            """
+    }
+
+    /// What a reader of a schema 2 or 3 store sees as `flows_totals` (a writer upgrades it).
+    static let totalsView = """
+        CREATE TEMP VIEW flows_totals AS
+        SELECT dimension, key, sum(flows) AS flows, sum(packets) AS packets, sum(bytes) AS bytes
+        FROM flows_hourly GROUP BY dimension, key
+        UNION ALL
+        SELECT 'address', key, sum(flows), sum(packets), sum(bytes) FROM flows_hourly
+        WHERE dimension IN ('srcaddr', 'dstaddr') GROUP BY key
+        """
 
     /// Fields stored in `contexts`: every interned string plus the low-cardinality enums.
     static let contextFields: [FlowField] =
@@ -116,7 +160,12 @@ public enum StoreSchema {
     /// Upgrades a store of schema 2 (same tables; other views and indexes) to this schema.
     static var upgradeFrom2Statements: [String] {
         ["DROP VIEW IF EXISTS flows", "DROP VIEW IF EXISTS vpc_flow_logs"] + dropIndexStatements
-            + [flowsView, athenaView] + createIndexStatements + ["PRAGMA user_version = \(version)"]
+            + [flowsView, athenaView] + createIndexStatements + upgradeFrom3Statements
+    }
+
+    /// Upgrades a store of schema 3 (no `flows_totals`) to this schema.
+    static var upgradeFrom3Statements: [String] {
+        ["DROP TABLE IF EXISTS flows_totals", createTotals, totalsFromHourly(), "PRAGMA user_version = \(version)"]
     }
 
     /// The source of a row: the last source whose rowid range starts at or before it.
@@ -197,6 +246,7 @@ public enum StoreSchema {
                 PRIMARY KEY (dimension, hour, key)
             ) WITHOUT ROWID
             """,
+            createTotals,
             """
             CREATE TABLE alerts (
                 id INTEGER PRIMARY KEY,

@@ -56,6 +56,7 @@ import Testing
         #expect(try store.sourceCount() == 1)
         let rollup = try CollectedRows.run(store, "SELECT sum(flows) FROM flows_hourly WHERE dimension = 'srcaddr'")
         #expect(rollup.rows == [[.integer(6)]])
+        try Self.expectTotalsMatchTheRows(store)
     }
 
     @Test func rollupsMatchTheRawRows() throws {
@@ -79,6 +80,48 @@ import Testing
         }
     }
 
+    /// `flows_totals` against sums computed from `flows`, for every dimension.
+    static func expectTotalsMatchTheRows(_ store: FlowStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (dimension, column) in [
+            ("srcaddr", "srcaddr"), ("dstaddr", "dstaddr"), ("dstport", "dstport"), ("protocol", "protocol"),
+            ("interface_id", "interface_id"), ("action", "action"), ("address", "address"),
+        ] {
+            // `address` counts a record for its source and for its destination.
+            let rows =
+                column == "address"
+                ? "(SELECT srcaddr AS address, packets, bytes FROM flows UNION ALL SELECT dstaddr, packets, bytes FROM flows)"
+                : "flows"
+            let raw = try CollectedRows.run(
+                store,
+                """
+                SELECT coalesce(CAST(\(column) AS TEXT), '-') AS k, count(*), coalesce(sum(packets), 0),
+                       coalesce(sum(bytes), 0)
+                FROM \(rows) GROUP BY k ORDER BY k
+                """)
+            let totals = try CollectedRows.run(
+                store, "SELECT key, flows, packets, bytes FROM flows_totals WHERE dimension = '\(dimension)' ORDER BY key")
+            #expect(raw.rows == totals.rows, "\(dimension)", sourceLocation: sourceLocation)
+            #expect(!totals.rows.isEmpty, "\(dimension)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func totalsMatchTheRawRows() throws {
+        let (store, _) = try StoreFixture.store()
+        try Self.expectTotalsMatchTheRows(store)
+    }
+
+    @Test func totalsAddUpOverIngests() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        StoreFixture.write(
+            StoreFixture.log.replacingOccurrences(of: "10.0.0.1 ", with: "10.0.0.9 ")
+                .replacingOccurrences(of: " 1000 ", with: " 1500 "), to: dir + "/b.log")
+        let db = dir + "/flows.db"
+        try StoreFixture.ingest([dir + "/a.log"], into: db)
+        try StoreFixture.ingest([dir + "/b.log"], into: db)
+        try Self.expectTotalsMatchTheRows(try FlowStore(path: db, readOnly: true))
+    }
+
     @Test func pruneKeepsRowsAndRollupsEqual() throws {
         let dir = StoreFixture.folder()
         StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
@@ -90,6 +133,9 @@ import Testing
         #expect(try store.flowCount() == 2)
         let rolled = try CollectedRows.run(store, "SELECT sum(flows) FROM flows_hourly WHERE dimension = 'dstport'")
         #expect(rolled.rows == [[.integer(2)]])
+        try Self.expectTotalsMatchTheRows(store)
+        // Keys whose every flow was pruned are gone, not left at zero.
+        #expect(try CollectedRows.run(store, "SELECT count(*) FROM flows_totals WHERE flows = 0").rows == [[.integer(0)]])
         // Pruned files stay known: ingesting again adds nothing.
         let again = try StoreFixture.ingest([dir + "/a.log"], into: db)
         #expect(again.recordsIngested == 0)
@@ -387,8 +433,20 @@ import Testing
         let reader = try FlowStore(path: db, readOnly: true)
         #expect(try CollectedRows.run(reader, "SELECT count(*) FROM vpc_flow_logs").rows == [[.integer(6)]])
         let writer = try FlowStore(path: db)
-        #expect(Self.raw(db, "PRAGMA user_version") == 3)
+        #expect(Self.raw(db, "PRAGMA user_version") == 4)
         #expect(try Self.names(writer) == Self.indexNames)
         #expect(try CollectedRows.run(writer, "SELECT count(*) FROM vpc_flow_logs").rows == [[.integer(6)]])
+        try StoreIngestTests.expectTotalsMatchTheRows(writer)
+    }
+
+    @Test func aStoreOfSchemaThreeGainsItsTotals() throws {
+        let (_, dir) = try StoreFixture.store()
+        let db = dir + "/flows.db"
+        Self.raw(db, "DROP TABLE flows_totals; PRAGMA user_version = 3")
+        // A reader sees the totals computed from the hourly rollups.
+        try StoreIngestTests.expectTotalsMatchTheRows(try FlowStore(path: db, readOnly: true))
+        let writer = try FlowStore(path: db)
+        #expect(Self.raw(db, "PRAGMA user_version") == 4)
+        try StoreIngestTests.expectTotalsMatchTheRows(writer)
     }
 }

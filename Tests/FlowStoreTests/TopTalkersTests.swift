@@ -56,6 +56,34 @@ import Testing
         #expect(top.first { $0.key == ["app", "db"] }?.bytes == 3000)
     }
 
+    @Test func addressFromTheRollupsEqualsTheTutorialQueryOnTheRows() throws {
+        let dir = StoreFixture.folder()
+        var log = StoreFixture.log
+        // More addresses than the top 10, some on both ends, over several hours.
+        for i in 0..<400 {
+            log += "2 123456789012 eni-a 10.1.0.\(i % 23) 10.2.0.\(i % 17) 5000 443 6 1 \(100 + i * 7) \(1_793_577_600 + i * 60) \(1_793_577_660 + i * 60) ACCEPT OK\n"
+            if i % 5 == 0 {
+                log += "2 123456789012 eni-b 10.2.0.\(i % 13) 10.1.0.\(i % 11) 443 5000 6 1 \(90 + i) \(1_793_577_600 + i * 60) \(1_793_577_660 + i * 60) ACCEPT OK\n"
+            }
+        }
+        StoreFixture.write(log, to: dir + "/a.log")
+        try StoreFixture.ingest([dir + "/a.log"], into: dir + "/flows.db")
+        let store = try FlowStore(path: dir + "/flows.db", readOnly: true)
+        let tutorial = try CollectedRows.run(
+            store,
+            """
+            SELECT ip, sum(bytes) as total_bytes FROM (
+              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
+              UNION ALL
+              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
+            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
+            """)
+        let rollup = try CollectedRows.run(store, TopTalkers.rollupSQL(by: .address, metric: .bytes, count: 10)!)
+        #expect(tutorial.rows.count == 10)
+        #expect(rollup.column("address") == tutorial.column("ip"))
+        #expect(rollup.column("bytes") == tutorial.column("total_bytes"))
+    }
+
     @Test func addressCountsBothEndsAndMatchesTheTutorialQuery() throws {
         let (_, dir) = try StoreFixture.store()
         let runner = ScanRunner(options: ScanOptions(sources: [dir + "/a.log"]))
