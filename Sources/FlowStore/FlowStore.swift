@@ -90,14 +90,18 @@ public final class FlowStore {
                 throw StoreError(
                     .notAStore, "the store was written by a newer FlowLens (schema \(version))", location: path)
             }
-            if version == 2 || version == 3 {
-                // Schema 2: same tables, other views and indexes; schema 3: no `flows_totals`.
-                // Upgraded in place by a writer; a reader gets the same answers from the old
-                // views and a temporary view of the totals, only slower.
+            if version >= 2 && version < Int64(StoreSchema.version) {
+                // Schema 2: same tables, other views and indexes; schema 3: no `flows_totals`;
+                // schema 4: other indexes. Upgraded in place by a writer (the indexes are built
+                // on helper threads); a reader gets the same answers from the old views and
+                // indexes and a temporary view of the totals, only slower.
                 if readOnly {
-                    try db.execute(StoreSchema.totalsView)
+                    if version < 4 { try db.execute(StoreSchema.totalsView) }
                 } else {
-                    try transaction(version == 2 ? StoreSchema.upgradeFrom2Statements : StoreSchema.upgradeFrom3Statements)
+                    try db.execute("PRAGMA threads = 4; PRAGMA cache_size = -65536")
+                    defer { try? db.execute("PRAGMA threads = 0") }
+                    try transaction(StoreSchema.upgradeStatements(from: version))
+                    wroteRows = true
                 }
                 return
             }
