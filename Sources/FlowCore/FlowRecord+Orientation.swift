@@ -11,22 +11,35 @@ extension FlowRecord {
     @inlinable
     public var isResponse: Bool {
         if orientation & FlowRecord.orientationKnown != 0 { return orientation & FlowRecord.orientationResponse != 0 }
-        return computeIsResponse()
+        return Self.isResponse(present: present, proto: proto, tcpFlags: tcpFlags, srcport: srcport, dstport: dstport)
     }
 
     /// Works out ``isResponse`` once and stores it, so that the many rules asking afterwards read
     /// one byte. Decoders call this for every record they produce.
+    ///
+    /// It reads the five fields it needs one by one: a method call on the whole record (such as
+    /// `computeIsResponse()` on `self`) made Swift copy all of its 312 bytes first, for every
+    /// record decoded.
     @inlinable
     public mutating func cacheOrientation() {
-        orientation = FlowRecord.orientationKnown | (computeIsResponse() ? FlowRecord.orientationResponse : 0)
+        orientation = Self.orientation(present: present, proto: proto, tcpFlags: tcpFlags, srcport: srcport, dstport: dstport)
+    }
+
+    /// The value ``cacheOrientation()`` stores, for a decoder that has the fields at hand.
+    @inlinable
+    public static func orientation(present: UInt64, proto: UInt8, tcpFlags: UInt16, srcport: UInt16, dstport: UInt16)
+        -> UInt8
+    {
+        let response = isResponse(present: present, proto: proto, tcpFlags: tcpFlags, srcport: srcport, dstport: dstport)
+        return orientationKnown | (response ? orientationResponse : 0)
     }
 
     @usableFromInline static let orientationKnown: UInt8 = 0x80
     @usableFromInline static let orientationResponse: UInt8 = 0x01
 
+    /// ``isResponse`` from the fields it depends on.
     @inlinable
-    func computeIsResponse() -> Bool {
-        let present = self.present
+    public static func isResponse(present: UInt64, proto: UInt8, tcpFlags: UInt16, srcport: UInt16, dstport: UInt16) -> Bool {
         if present & FlowField.tcpFlags.bit != 0 && proto == 6 {
             let flags = tcpFlags
             if flags & 0x12 == 0x12 { return true }  // SYN-ACK: sent by the responder

@@ -293,7 +293,7 @@ public struct FlowTextDecoder {
         var i = 0
         guard let version = SWARParsing.number(p, &i), version <= 255,
             let account = runText(column: 1, p, &i), let interface = runText(column: 2, p, &i),
-            let source = runAddress(p, &i), let destination = runAddress(p, &i),
+            let source = Self.runAddress(p, &i), let destination = Self.runAddress(p, &i),
             let sourcePort = SWARParsing.number(p, &i), sourcePort <= 65535,
             let destinationPort = SWARParsing.number(p, &i), destinationPort <= 65535,
             let proto = SWARParsing.number(p, &i), proto <= 255,
@@ -316,22 +316,30 @@ public struct FlowTextDecoder {
         guard p[lineEnd] == 0x0A else { return nil }
         if startTime >= 1 << 31 { startTime /= 1000 }
         if endTime >= 1 << 31 { endTime /= 1000 }
-        record.pointee.present = runConstants.mask
+        let mask = runConstants.mask
+        let sourcePort16 = UInt16(truncatingIfNeeded: sourcePort)
+        let destinationPort16 = UInt16(truncatingIfNeeded: destinationPort)
+        let proto8 = UInt8(truncatingIfNeeded: proto)
+        // Fields are stored one by one and the flow sense is worked out from the values at hand:
+        // a method call on `record.pointee` made Swift copy the whole record.
+        record.pointee.present = mask
         record.pointee.version = UInt8(truncatingIfNeeded: version)
-        record.pointee.texts[runConstants.accountSlot] = account
-        record.pointee.texts[runConstants.interfaceSlot] = interface
+        let raw = UnsafeMutableRawPointer(record)
+        raw.storeBytes(of: account, toByteOffset: runConstants.accountOffset, as: Symbol.self)
+        raw.storeBytes(of: interface, toByteOffset: runConstants.interfaceOffset, as: Symbol.self)
         record.pointee.srcaddr = source
         record.pointee.dstaddr = destination
-        record.pointee.srcport = UInt16(truncatingIfNeeded: sourcePort)
-        record.pointee.dstport = UInt16(truncatingIfNeeded: destinationPort)
-        record.pointee.proto = UInt8(truncatingIfNeeded: proto)
+        record.pointee.srcport = sourcePort16
+        record.pointee.dstport = destinationPort16
+        record.pointee.proto = proto8
         record.pointee.packets = packets
         record.pointee.bytes = bytes
         record.pointee.start = Int64(startTime)
         record.pointee.end = Int64(endTime)
         record.pointee.action = action
         record.pointee.logStatus = .ok
-        record.pointee.cacheOrientation()
+        record.pointee.orientation = FlowRecord.orientation(
+            present: mask, proto: proto8, tcpFlags: 0, srcport: sourcePort16, dstport: destinationPort16)
         return lineEnd + 1
     }
 
@@ -357,8 +365,10 @@ public struct FlowTextDecoder {
     }
 
     /// An IPv4 address by the word-wide parser, else IPv6 through the general parser.
+    ///
+    /// Static: as an instance method, each call copied the whole decoder (584 bytes) to pass it.
     @inline(__always)
-    private func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
+    private static func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
         if let v4 = SWARParsing.ipv4(p, &i) { return IPAddress(ipv4: v4) }
         let end = Self.tokenEnd(p, i, i + 46)
         guard end < i + 46, p[end] == 0x20, let address = IPAddress.parse(UnsafeBufferPointer(start: p + i, count: end - i))
@@ -648,12 +658,18 @@ public struct FlowTextDecoder {
 /// Values the default-layout run needs on every line, computed once per decoder.
 private struct DefaultRunConstants {
     let mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
-    let accountSlot = FlowField.accountID.textSlot
-    let interfaceSlot = FlowField.interfaceID.textSlot
+    /// Byte offsets of the account and interface ids in a record. They are stored through a raw
+    /// pointer: assigning `texts[slot]` through `pointee` made Swift copy the record first.
+    let accountOffset = Self.textOffset(.accountID)
+    let interfaceOffset = Self.textOffset(.interfaceID)
     /// Shared by all decoders (a decoder lives for one chunk).
     static let blankBlock = [FlowRecord](repeating: FlowRecord(), count: 128)
     let acceptWord = word("ACCEPT ")
     let rejectWord = word("REJECT ")
+
+    private static func textOffset(_ field: FlowField) -> Int {
+        MemoryLayout<FlowRecord>.offset(of: \FlowRecord.texts)! + field.textSlot * MemoryLayout<Symbol>.stride
+    }
 
     private static func word(_ text: StaticString) -> UInt64 {
         var value: UInt64 = 0
