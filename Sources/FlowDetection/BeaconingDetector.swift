@@ -74,7 +74,7 @@ final class BeaconingDetector {
         let horizon = watermark - Int64(maxInterval) * 2
         for track in tracks where track.last < horizon { evaluate(track, &book) }
         let kept = keys.compact { tracks[$0].last >= horizon }
-        if kept.count != tracks.count { tracks = kept.map { tracks[$0] } }
+        tracks.keepInPlace(kept)
     }
 
     func evaluateAll(_ book: inout AlertBook) {

@@ -13,21 +13,31 @@ public final class DetectionEngine {
     public let context: NetworkContext
     public let latenessSeconds: Int64
 
-    private var book: AlertBook
+    @exclusivity(unchecked) private var book: AlertBook
     /// Every rule's match expression, evaluated for all rules together.
     private let plan: MatchPlan
     /// What each rule is, by rule index: the runtime its matches go to.
     private let kinds: [Kind]
-    private var maxEventTime = Int64.min
+    /// By rule: its kind and its runtime, unretained (``kinds`` keeps them alive), so that
+    /// handing a record to a rule costs no reference counting: it happens for every match.
+    private let tags: [KindTag]
+    private let runtimes: [UnsafeMutableRawPointer]
+    /// By report bit of the plan (see ``BatchMatches``): the rules ending at its node, as runs
+    /// of `rulesOfReport` delimited by `reportStarts`.
+    private let rulesOfReport: [Int32]
+    private let reportStarts: [Int32]
+    @exclusivity(unchecked) private var maxEventTime = Int64.min
     private var lastSweep = Int64.min
     /// Records seen, and matches per rule (for `rules test` and statistics).
     public private(set) var records = 0
-    public private(set) var matches: [Int]
+    @exclusivity(unchecked) public private(set) var matches: [Int]
+
+    private enum KindTag: UInt8 { case record, windowed, zonePolicy, beaconing, exfiltration, unusualPort }
 
     private enum Kind {
         case record(RecordRule)
         case windowed(WindowedRule)
-        case zonePolicy(CompiledRule, ZonePolicyDetector)
+        case zonePolicy(ZonePolicyDetector)
         case beaconing(BeaconingDetector)
         case exfiltration(ExfiltrationDetector)
         case unusualPort(UnusualPortDetector)
@@ -60,7 +70,7 @@ public final class DetectionEngine {
                 } else {
                     kinds.append(.record(RecordRule(rule: rule, context: context, keyContext: keyContext)))
                 }
-            case "zone-policy": kinds.append(.zonePolicy(rule, ZonePolicyDetector(context: context)))
+            case "zone-policy": kinds.append(.zonePolicy(ZonePolicyDetector(rule: rule, context: context)))
             case "beaconing": kinds.append(.beaconing(BeaconingDetector(rule: rule)))
             case "exfiltration": kinds.append(.exfiltration(ExfiltrationDetector(rule: rule)))
             case "unusual-port": kinds.append(.unusualPort(UnusualPortDetector(rule: rule)))
@@ -72,7 +82,35 @@ public final class DetectionEngine {
             }
         }
         self.kinds = kinds
+        tags = kinds.map { kind in
+            switch kind {
+            case .record: .record
+            case .windowed: .windowed
+            case .zonePolicy: .zonePolicy
+            case .beaconing: .beaconing
+            case .exfiltration: .exfiltration
+            case .unusualPort: .unusualPort
+            }
+        }
+        runtimes = kinds.map { kind in
+            switch kind {
+            case .record(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            case .windowed(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            case .zonePolicy(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            case .beaconing(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            case .exfiltration(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            case .unusualPort(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
+            }
+        }
         plan = try MatchPlan(compiled.map(\.filter.expression), sets: sets)
+        var rules: [Int32] = []
+        var starts: [Int32] = [0]
+        for ending in plan.rulesByReport {
+            rules += ending.map { Int32($0) }
+            starts.append(Int32(rules.count))
+        }
+        rulesOfReport = rules
+        reportStarts = starts
     }
 
     public func process(_ batch: FlowBatch) {
@@ -84,22 +122,54 @@ public final class DetectionEngine {
     /// Reads only the compiled rules, so it is safe from any thread, and a caller can match the
     /// next batch while ``process(_:matches:)`` applies the previous one.
     public func findMatches(in batch: FlowBatch) -> BatchMatches {
-        var found = BatchMatches()
-        plan.run(batch.records) { rule, hits in found.hits.append((rule, hits)) }
-        return found
+        plan.run(batch.records)
     }
 
     /// Applies a batch's matches, found by ``findMatches(in:)`` for this same batch, to the rules'
     /// state. Batches must be applied in order, from one thread at a time.
     public func process(_ batch: FlowBatch, matches found: BatchMatches) {
-        records += batch.records.count
-        // Rule by rule over the whole batch: rules are independent, so the order in which their
-        // matches are handled does not change any result. Records are read in place: a record
-        // is hundreds of bytes and most rules only look at a few fields.
+        let count = batch.records.count
+        records += count
+        for report in found.counts.indices where found.counts[report] > 0 {
+            for position in Int(reportStarts[report])..<Int(reportStarts[report + 1]) {
+                matches[Int(rulesOfReport[position])] += found.counts[report]
+            }
+        }
+        let everywhere = plan.rootRules
+        for rule in everywhere { matches[rule] += count }
+        // Record by record, each to all the rules it matched: a record is hundreds of bytes, a
+        // batch of them does not stay in cache, and going rule by rule over the batch loaded each
+        // record again for every rule it matched. Rules are independent, so the order in which
+        // one record reaches them does not change any result; each rule still sees its records
+        // in order. Records are read in place: most rules only look at a few fields.
+        let words = found.words
         batch.records.withUnsafeBufferPointer { buffer in
-            for (index, hits) in found.hits {
-                matches[index] += hits.count
-                dispatch(kinds[index], hits, buffer)
+            found.reports.withUnsafeBufferPointer { reports in
+                rulesOfReport.withUnsafeBufferPointer { rulesOfReport in
+                    reportStarts.withUnsafeBufferPointer { reportStarts in
+                        guard let base = buffer.baseAddress else { return }
+                        for index in 0..<count {
+                            let masks = reports.baseAddress.map { $0 + index * words }
+                            var matched = !everywhere.isEmpty
+                            if let masks { for word in 0..<words where masks[word] != 0 { matched = true } }
+                            guard matched else { continue }
+                            let record = base + index
+                            let facts = facts(record)
+                            for rule in everywhere { apply(rule, record, facts) }
+                            guard let masks else { continue }
+                            for word in 0..<words {
+                                var mask = masks[word]
+                                while mask != 0 {
+                                    let report = word * 64 + mask.trailingZeroBitCount
+                                    for position in Int(reportStarts[report])..<Int(reportStarts[report + 1]) {
+                                        apply(Int(rulesOfReport[position]), record, facts)
+                                    }
+                                    mask &= mask &- 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         sweepIfDue()
@@ -111,44 +181,27 @@ public final class DetectionEngine {
         process(batch)
     }
 
-    /// Hands a rule's matches to its runtime, choosing the runtime once per batch.
+    /// Hands one matched record to a rule's runtime.
     ///
-    /// A record's facts are worked out before the call that reads the record in place: worked
-    /// out among the call's arguments, the engine's own update in between made Swift copy the
-    /// whole record first.
-    private func dispatch(_ kind: Kind, _ hits: [Int], _ records: UnsafeBufferPointer<FlowRecord>) {
-        guard let base = records.baseAddress else { return }
-        switch kind {
-        case .record(let rule):
-            for hit in hits {
-                let facts = facts(base + hit)
-                rule.observe(base + hit, facts, &book)
-            }
-        case .windowed(let rule):
-            for hit in hits {
-                let facts = facts(base + hit)
-                rule.observe(base + hit, facts, &book)
-            }
-        case .zonePolicy(let rule, let detector):
-            for hit in hits {
-                let facts = facts(base + hit)
-                detector.observe(base + hit, facts, rule, &book)
-            }
-        case .beaconing(let detector):
-            for hit in hits {
-                let facts = facts(base + hit)
-                detector.observe(base + hit, facts)
-            }
-        case .exfiltration(let detector):
-            for hit in hits {
-                let facts = facts(base + hit)
-                detector.observe(base + hit, facts, &book)
-            }
-        case .unusualPort(let detector):
-            for hit in hits {
-                let facts = facts(base + hit)
-                detector.observe(base + hit, facts, &book)
-            }
+    /// The record's facts are worked out by the caller, before the call that reads the record in
+    /// place: worked out among the call's arguments, the engine's own update in between made
+    /// Swift copy the whole record first.
+    @inline(__always)
+    private func apply(_ rule: Int, _ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts) {
+        let runtime = runtimes[rule]
+        switch tags[rule] {
+        case .record:
+            Unmanaged<RecordRule>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts, &book) }
+        case .windowed:
+            Unmanaged<WindowedRule>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts, &book) }
+        case .zonePolicy:
+            Unmanaged<ZonePolicyDetector>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts, &book) }
+        case .beaconing:
+            Unmanaged<BeaconingDetector>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts) }
+        case .exfiltration:
+            Unmanaged<ExfiltrationDetector>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts, &book) }
+        case .unusualPort:
+            Unmanaged<UnusualPortDetector>.fromOpaque(runtime)._withUnsafeGuaranteedRef { $0.observe(record, facts, &book) }
         }
     }
 
@@ -203,13 +256,4 @@ public final class DetectionEngine {
             }
         }
     }
-}
-
-/// The records of one batch that each rule matched, as ``DetectionEngine/findMatches(in:)`` found them.
-public struct BatchMatches: Sendable {
-    /// (rule index, indices of matching records in order), for rules with at least one match.
-    var hits: [(Int, [Int])] = []
-
-    /// No matches yet.
-    public init() {}
 }

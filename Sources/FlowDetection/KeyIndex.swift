@@ -97,3 +97,18 @@ struct KeyIndex {
         return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 }
+
+extension Array {
+    /// Keeps the elements at `kept` (ascending positions, as ``KeyIndex/compact(keeping:)``
+    /// returns them), in order, moved to the front, and drops the rest.
+    ///
+    /// Moved in place: building a new array of the kept elements retained each one and released
+    /// the old array's, every sweep, for every key still open.
+    mutating func keepInPlace(_ kept: [Int]) {
+        guard kept.count != count else { return }
+        // Everything between a kept element's new and old position is dropped, so swapping
+        // moves kept elements forward in order and dropped ones back.
+        for (position, old) in kept.enumerated() where position != old { swapAt(position, old) }
+        removeLast(count - kept.count)
+    }
+}

@@ -28,12 +28,16 @@ struct MatchPlan {
     private var walk: [Step] = []
     private var native = NativeConditions()
     private var fallbacks: [FlowFilter] = []
-    /// The rules of each step, concatenated in walk order.
-    private var ruleOrder: [Int] = []
-    /// Every rule, in the order ``run(_:_:)`` reports them.
-    private var order: [Int] = []
+    /// Steps where rules end, each with a bit of a record's report mask.
+    private var reportCount = 0
+    /// Words of a record's report mask.
+    private var reportWords = 1
+    /// By rule: its report bit (-1 for rules without a condition).
+    private var reportOfRule: [Int] = []
     /// Rules with no condition at all: they match every record.
-    private var rootRules: Set<Int> = []
+    private(set) var rootRules: [Int] = []
+    /// By report bit: the rules that end at its node, in the order the engine applies them.
+    private(set) var rulesByReport: [[Int]] = []
     private let ruleCount: Int
 
     /// - Parameters:
@@ -75,54 +79,126 @@ struct MatchPlan {
         layOut(sets: sets)
     }
 
-    /// Calls `body` once per rule with at least one match, with the indices of its matching
-    /// records in order.
+    /// Which records of a batch each rule matches.
     ///
     /// Record by record: each record walks the tree once while its cache lines are loaded.
     /// Filtering the whole batch node by node read every record again for every node, and a batch
     /// of records (a few MB) does not stay in cache, so each node paid a memory load per record
-    /// that its test itself hardly cost. Rules are reported in the tree's depth-first order, as
-    /// before, so their matches reach the engine in the same order.
-    func run(_ records: [FlowRecord], _ body: (_ rule: Int, _ hits: [Int]) -> Void) {
-        guard !records.isEmpty else { return }
-        var hits = Array(repeating: [Int](), count: ruleCount)
+    /// that its test itself hardly cost. The walk marks the nodes where rules end in the record's
+    /// mask of reports, which the engine reads record by record (see ``rulesByReport``).
+    ///
+    /// When every condition is native and the distinct tests fit one atom mask, a record's walk
+    /// depends only on that mask, and records with the same mask (most of a batch repeats a few
+    /// hundred) reuse the reports of the first: see ``NativeAtoms``.
+    func run(_ records: [FlowRecord]) -> BatchMatches {
+        let count = records.count
+        var found = BatchMatches()
+        found.words = reportWords
+        found.counts = Array(repeating: 0, count: reportCount)
+        guard count > 0 else { return found }
+        let words = reportWords
         let code = native.code
-        records.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            walk.withUnsafeBufferPointer { steps in
-                for index in 0..<buffer.count {
-                    let reading = RecordReading(base + index)
-                    var step = 0
-                    while step < steps.count {
-                        let entry = steps[step].entry
-                        let passed =
-                            entry >= 0 ? code.matches(entry, reading) : fallbacks[Int(-entry - 1)].matches(base + index)
-                        if passed {
-                            for position in steps[step].rules { hits[ruleOrder[position]].append(index) }
-                            step += 1
-                        } else {
-                            step = steps[step].subtreeEnd
+        found.reports = [UInt64](repeating: 0, count: count * words)
+        found.reports.withUnsafeMutableBufferPointer { reports in
+            records.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress, let out = reports.baseAddress else { return }
+                walk.withUnsafeBufferPointer { steps in
+                    if let atoms = code.atoms, fallbacks.isEmpty {
+                        Self.walkByMasks(base, count, atoms, code, steps, words, out)
+                    } else {
+                        for index in 0..<count {
+                            walkTesting(base + index, code, steps, out + index * words)
                         }
                     }
                 }
             }
+            found.counts.withUnsafeMutableBufferPointer { counts in
+                for word in 0..<reports.count {
+                    var mask = reports[word]
+                    let offset = (word % words) * 64
+                    while mask != 0 {
+                        counts[offset + mask.trailingZeroBitCount] += 1
+                        mask &= mask &- 1
+                    }
+                }
+            }
         }
-        let everything = Array(records.indices)
-        for rule in order {
-            if rootRules.contains(rule) {
-                body(rule, everything)
-            } else if !hits[rule].isEmpty {
-                body(rule, hits[rule])
+        return found
+    }
+
+    /// The walk for plans whose tests all fit one atom mask, with the reports of recent masks
+    /// remembered in a small direct-mapped table.
+    private static func walkByMasks(
+        _ base: UnsafePointer<FlowRecord>, _ count: Int, _ atoms: NativeAtoms, _ code: NativeCode,
+        _ steps: UnsafeBufferPointer<Step>, _ words: Int, _ out: UnsafeMutablePointer<UInt64>
+    ) {
+        let slotBits = 10
+        // A mask never has bit 63 set (see `NativeAtoms.capacity`), so all ones marks a free slot.
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 1 << slotBits)
+        keys.initialize(repeating: .max)
+        defer { keys.deallocate() }
+        let known = UnsafeMutablePointer<UInt64>.allocate(capacity: (1 << slotBits) * words)
+        defer { known.deallocate() }
+        for index in 0..<count {
+            let bits = atoms.bits(RecordReading(base + index), code)
+            let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+            let reports = out + index * words
+            let remembered = known + slot * words
+            if keys[slot] == bits {
+                for word in 0..<words { reports[word] = remembered[word] }
+                continue
+            }
+            var step = 0
+            while step < steps.count {
+                if code.matches(steps[step].entry, bits: bits) {
+                    let report = steps[step].report
+                    if report >= 0 { reports[report >> 6] |= 1 &<< UInt64(report & 63) }
+                    step += 1
+                } else {
+                    step = steps[step].subtreeEnd
+                }
+            }
+            keys[slot] = bits
+            for word in 0..<words { remembered[word] = reports[word] }
+        }
+    }
+
+    /// The walk for any plan: tests evaluated as the walk meets them, `FlowFilter` for the
+    /// conditions native code does not cover.
+    @inline(__always)
+    private func walkTesting(
+        _ record: UnsafePointer<FlowRecord>, _ code: NativeCode, _ steps: UnsafeBufferPointer<Step>,
+        _ reports: UnsafeMutablePointer<UInt64>
+    ) {
+        let reading = RecordReading(record)
+        var step = 0
+        while step < steps.count {
+            let entry = steps[step].entry
+            let passed = entry >= 0 ? code.matches(entry, reading) : fallbacks[Int(-entry - 1)].matches(record)
+            if passed {
+                let report = steps[step].report
+                if report >= 0 { reports[report >> 6] |= 1 &<< UInt64(report & 63) }
+                step += 1
+            } else {
+                step = steps[step].subtreeEnd
             }
         }
     }
 
+    /// The records `rule` matched in a batch of `count` records, in order, for tests.
+    func records(ofRule rule: Int, in found: BatchMatches, count: Int) -> [Int] {
+        if rootRules.contains(rule) { return Array(0..<count) }
+        let report = reportOfRule[rule]
+        return (0..<count).filter { found.reports[$0 * found.words + report / 64] & (1 << UInt64(report % 64)) != 0 }
+    }
+
     /// One node of the tree in depth-first order: where its condition's code starts (or, below
-    /// zero, `-1 - i` for the i-th `FlowFilter` fallback), the rules that end there (a range of
-    /// ``ruleOrder``), and the position after its subtree, where the walk goes when it fails.
+    /// zero, `-1 - i` for the i-th `FlowFilter` fallback), the bit of the record's report mask
+    /// that marks it passed when rules end there (-1 when none do), and the position after its
+    /// subtree, where the walk goes when it fails.
     private struct Step {
         var entry: Int32
-        var rules: Range<Int>
+        var report: Int
         var subtreeEnd: Int
     }
 
@@ -130,8 +206,9 @@ struct MatchPlan {
     /// fixes the order in which rules are reported.
     private mutating func layOut(sets: [String: CIDRSet]) {
         var steps: [Step] = []
-        var reported: [Int] = nodes[0].rules
-        var stepRules: [Int] = []
+        var rulesByReport: [[Int]] = []
+        var reportOfRule = Array(repeating: -1, count: ruleCount)
+        var reports = 0
         var fallbackFilters: [FlowFilter] = []
         let native = NativeConditions()
         func place(_ index: Int) {
@@ -144,9 +221,14 @@ struct MatchPlan {
                 entry = Int32(-fallbackFilters.count)
             }
             let position = steps.count
-            steps.append(Step(entry: entry, rules: stepRules.count..<stepRules.count + nodes[index].rules.count, subtreeEnd: 0))
-            stepRules += nodes[index].rules
-            reported += nodes[index].rules
+            var report = -1
+            if !nodes[index].rules.isEmpty {
+                report = reports
+                reports += 1
+                for rule in nodes[index].rules { reportOfRule[rule] = report }
+                rulesByReport.append(nodes[index].rules)
+            }
+            steps.append(Step(entry: entry, report: report, subtreeEnd: 0))
             for child in nodes[index].children { place(child) }
             steps[position].subtreeEnd = steps.count
         }
@@ -154,14 +236,25 @@ struct MatchPlan {
         native.seal()
         self.native = native
         walk = steps
-        ruleOrder = stepRules
+        self.reportOfRule = reportOfRule
+        reportCount = reports
+        reportWords = max(1, (reports + 63) / 64)
         fallbacks = fallbackFilters
-        order = reported
-        rootRules = Set(nodes[0].rules)
+        self.rulesByReport = rulesByReport
+        rootRules = nodes[0].rules
     }
 
     /// Conditions the native code does not cover, for tests: zero for the built-in rules.
     var fallbackCount: Int { fallbacks.count }
+
+    /// Whether records are matched through their atom masks (see ``NativeAtoms``), for tests.
+    var usesAtomMasks: Bool { native.code.atoms != nil && fallbacks.isEmpty }
+
+    /// Whether the service-port tests are answered by the port class table, for tests.
+    var usesPortTable: Bool { native.code.atoms?.hasPortTable ?? false }
+
+    /// Words of a record's report mask, for tests: more than one past 64 nodes where rules end.
+    var reportMaskWords: Int { reportWords }
 
     /// Folds a node with one child and no rule of its own into that child, so that a chain of
     /// terms only one rule tests runs as one compiled filter.

@@ -20,16 +20,23 @@ final class NativeConditions: @unchecked Sendable {
     private var instructions: [NativeInstruction] = []
     private var ranges: [NumberRange] = []
     private var intervals: [AddressInterval] = []
+    /// Where each distinct list of ranges or intervals starts, so that tests of the same values
+    /// are equal and become one atom.
+    private var rangeStarts: [[NumberRange]: Int32] = [:]
+    private var intervalStarts: [[AddressInterval]: Int32] = [:]
 
     /// The code the walk runs, set by ``seal()``; its buffers belong to this object.
     private(set) var code = NativeCode(
         instructions: UnsafeMutableBufferPointer(start: nil, count: 0), ranges: UnsafeMutableBufferPointer(start: nil, count: 0),
-        intervals: UnsafeMutableBufferPointer(start: nil, count: 0))
+        intervals: UnsafeMutableBufferPointer(start: nil, count: 0), atomInstructions: UnsafeMutableBufferPointer(start: nil, count: 0),
+        atoms: nil)
 
     deinit {
         code.instructions.deallocate()
         code.ranges.deallocate()
         code.intervals.deallocate()
+        code.atomInstructions.deallocate()
+        code.atoms?.deallocate()
     }
 
     /// Compiles one condition and returns the entry of its code, or nil when it uses something
@@ -46,7 +53,29 @@ final class NativeConditions: @unchecked Sendable {
             _ = buffer.initialize(from: array)
             return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
         }
-        code = NativeCode(instructions: copy(instructions), ranges: copy(ranges), intervals: copy(intervals))
+        // Each distinct test becomes an atom; the atom form of an instruction tests its bit.
+        var atomOf: [NativeTest: Int] = [:]
+        var atoms: [NativeTest] = []
+        var atomInstructions: [AtomInstruction] = []
+        for instruction in instructions {
+            let atom: Int
+            if let known = atomOf[instruction.test] {
+                atom = known
+            } else {
+                atom = atoms.count
+                atomOf[instruction.test] = atom
+                atoms.append(instruction.test)
+            }
+            atomInstructions.append(
+                AtomInstruction(
+                    mask: atom < NativeAtoms.capacity ? UInt64(1) << UInt64(atom) : 0, onTrue: instruction.onTrue,
+                    onFalse: instruction.onFalse))
+        }
+        let sealedRanges = copy(ranges)
+        code = NativeCode(
+            instructions: copy(instructions), ranges: sealedRanges, intervals: copy(intervals),
+            atomInstructions: copy(atomInstructions),
+            atoms: atoms.count <= NativeAtoms.capacity ? NativeAtoms(atoms, ranges: sealedRanges) : nil)
     }
 
     private static let numericFields: Set<FlowField> = [.version, .proto, .srcport, .dstport, .tcpFlags, .packets, .bytes]
@@ -208,8 +237,11 @@ final class NativeConditions: @unchecked Sendable {
             let (first, second) = Self.presence(accessor)
             return negated ? .present(first, second) : .never
         }
-        let start = Int32(ranges.count)
-        ranges.append(contentsOf: merged)
+        let start = rangeStarts[merged] ?? Int32(ranges.count)
+        if start == ranges.count {
+            rangeStarts[merged] = start
+            ranges.append(contentsOf: merged)
+        }
         return .number(read, start: start, count: Int32(merged.count), negate: negated)
     }
 
@@ -239,8 +271,11 @@ final class NativeConditions: @unchecked Sendable {
             }
         }
         let merged = IntervalSet.merged(blocks.map(AddressInterval.init))
-        let start = Int32(intervals.count)
-        intervals.append(contentsOf: merged)
+        let start = intervalStarts[merged] ?? Int32(intervals.count)
+        if start == intervals.count {
+            intervalStarts[merged] = start
+            intervals.append(contentsOf: merged)
+        }
         return .address(read, start: start, count: Int32(merged.count), negate: negate)
     }
 }
@@ -256,7 +291,15 @@ struct NativeInstruction {
     static let reject: Int32 = -2
 }
 
-enum NativeTest {
+/// An instruction in atom form: the bit of its test in the record's atom mask (zero when the
+/// plan has more atoms than a mask holds, and the walk tests instead) and where to go.
+struct AtomInstruction {
+    var mask: UInt64
+    var onTrue: Int32
+    var onFalse: Int32
+}
+
+enum NativeTest: Hashable {
     case sense(response: Bool)
     case present(UInt64, UInt64)
     case never
@@ -293,7 +336,7 @@ struct RecordReading {
         hasBothEnds =
             present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0
             && present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0
-        isResponse = record.pointee.isResponse
+        isResponse = record.isResponse
     }
 }
 
@@ -303,6 +346,10 @@ struct NativeCode {
     let instructions: UnsafeMutableBufferPointer<NativeInstruction>
     let ranges: UnsafeMutableBufferPointer<NumberRange>
     let intervals: UnsafeMutableBufferPointer<AddressInterval>
+    /// The instructions again, in atom form, by the same index.
+    let atomInstructions: UnsafeMutableBufferPointer<AtomInstruction>
+    /// The distinct tests, when there are few enough for one mask.
+    let atoms: NativeAtoms?
 
     /// Runs the code at `entry` on one record.
     @inline(__always)
@@ -316,8 +363,20 @@ struct NativeCode {
         return next == NativeInstruction.accept
     }
 
+    /// Runs the code at `entry` on a record's atom mask (from ``NativeAtoms/bits(_:_:)``).
     @inline(__always)
-    private func test(_ test: NativeTest, _ reading: RecordReading) -> Bool {
+    func matches(_ entry: Int32, bits: UInt64) -> Bool {
+        let code = atomInstructions
+        var next = entry
+        while next >= 0 {
+            let instruction = code[Int(next)]
+            next = bits & instruction.mask != 0 ? instruction.onTrue : instruction.onFalse
+        }
+        return next == NativeInstruction.accept
+    }
+
+    @inline(__always)
+    func test(_ test: NativeTest, _ reading: RecordReading) -> Bool {
         let present = reading.present
         let record = reading.record
         switch test {
@@ -365,7 +424,7 @@ struct NativeCode {
                 guard reading.hasBothEnds else { return false }
                 address =
                     (role == .initiator) != reading.isResponse
-                    ? record.pointee.packetSource : record.pointee.packetDestination
+                    ? record.packetSource : record.packetDestination
             case .packetSource:
                 if present & FlowField.pktSrcaddr.bit != 0 {
                     address = record.pointee.pktSrcaddr

@@ -6,8 +6,9 @@ import FlowCore
 /// order: one older than the window's start is ignored for the measure (it could not have been in
 /// the same window), and anything newer extends the window.
 final class WindowState {
-    @exclusivity(unchecked) var times: [Int64] = []
-    @exclusivity(unchecked) var amounts: [UInt64] = []
+    /// Events in the window (from `head` on), each time with its amount: one array rather than
+    /// two, since new keys keep appearing and each array costs allocations as it grows.
+    @exclusivity(unchecked) var events: [WindowEvent] = []
     @exclusivity(unchecked) var head = 0
     @exclusivity(unchecked) var runningSum: UInt64 = 0
     @exclusivity(unchecked) var distinct: [IPAddress: Int64] = [:]
@@ -50,17 +51,15 @@ final class WindowState {
             return Double(distinct.count)
         case .count, .sum, .rate:
             if time >= cutoff {
-                times.append(time)
-                amounts.append(amount)
+                events.append(WindowEvent(time: time, amount: amount))
                 runningSum &+= amount
             }
-            while head < times.count && times[head] < cutoff {
-                runningSum &-= amounts[head]
+            while head < events.count && events[head].time < cutoff {
+                runningSum &-= events[head].amount
                 head += 1
             }
-            if head > 1024 && head * 2 > times.count {
-                times.removeFirst(head)
-                amounts.removeFirst(head)
+            if head > 1024 && head * 2 > events.count {
+                events.removeFirst(head)
                 head = 0
             }
             if case .rate = measure { return Double(runningSum) / Double(max(window, 1)) }
@@ -73,9 +72,15 @@ final class WindowState {
         let cutoff = maxTime == Int64.min ? Int64.min : maxTime
         var earliest = cutoff
         for time in distinct.values where time < earliest { earliest = time }
-        if head < times.count { for time in times[head...] where time < earliest { earliest = time } }
+        if head < events.count { for event in events[head...] where event.time < earliest { earliest = event.time } }
         return earliest
     }
 
-    var approximateSize: Int { times.count - head + distinct.count }
+    var approximateSize: Int { events.count - head + distinct.count }
+}
+
+/// One event of a ``WindowState``: its time and what it adds to the measure.
+struct WindowEvent {
+    var time: Int64
+    var amount: UInt64
 }

@@ -74,7 +74,7 @@ final class WindowedRule {
     func expire(before watermark: Int64) {
         let horizon = watermark - aggregate.windowSeconds
         let kept = keys.compact { windows[$0].maxTime >= horizon }
-        if kept.count != windows.count { windows = kept.map { windows[$0] } }
+        windows.keepInPlace(kept)
     }
 
     /// Raises an open alert's count; the sampled values are refreshed only when the count has

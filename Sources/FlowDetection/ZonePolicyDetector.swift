@@ -5,6 +5,7 @@ import FlowEnrichment
 /// Accepted connections into a protected zone that no `allow` entry covers, judged by the
 /// initiator (responses are the other half of an allowed connection and never count).
 final class ZonePolicyDetector {
+    private let rule: CompiledRule
     private let context: NetworkContext
     /// Every zone's blocks as address intervals, zone by zone in configuration order, so the
     /// first interval holding an address names the first zone holding it, as
@@ -23,7 +24,8 @@ final class ZonePolicyDetector {
         var sources: CIDRSet
     }
 
-    init(context: NetworkContext) {
+    init(rule: CompiledRule, context: NetworkContext) {
+        self.rule = rule
         self.context = context
         var intervals: [(low: IPAddress, high: IPAddress, zone: Int)] = []
         for (index, zone) in context.zones.enumerated() {
@@ -65,7 +67,7 @@ final class ZonePolicyDetector {
         return nil
     }
 
-    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ rule: CompiledRule, _ book: inout AlertBook) {
+    func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         guard !facts.isResponse, record.pointee.action != .reject,
             let targetZone = zone(of: facts.responder), isProtected[targetZone]
         else { return }

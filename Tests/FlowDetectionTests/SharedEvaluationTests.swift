@@ -54,8 +54,8 @@ import Testing
         let definitions = try RuleLoader.builtin()
         let filters = try definitions.map { try FlowFilter($0.match, sets: Self.sets) }
         let plan = try MatchPlan(filters.map(\.expression), sets: Self.sets)
-        var shared = Array(repeating: [Int](), count: filters.count)
-        plan.run(records) { rule, hits in shared[rule] = hits }
+        let found = plan.run(records)
+        let shared = filters.indices.map { plan.records(ofRule: $0, in: found, count: records.count) }
         for (index, filter) in filters.enumerated() {
             #expect(shared[index] == filter.matchingIndices(in: records), "\(definitions[index].id)")
         }
@@ -71,8 +71,8 @@ import Testing
         let records = try Self.records()
         let filters = try texts.map { try FlowFilter($0) }
         let plan = try MatchPlan(filters.map(\.expression), sets: FlowFilter.defaultSets)
-        var shared = Array(repeating: [Int](), count: filters.count)
-        plan.run(records) { rule, hits in shared[rule] = hits }
+        let found = plan.run(records)
+        let shared = filters.indices.map { plan.records(ofRule: $0, in: found, count: records.count) }
         for (index, filter) in filters.enumerated() { #expect(shared[index] == filter.matchingIndices(in: records)) }
         // The two identical rules and the third share one node `request and protocol = tcp` (a
         // chain no rule ends inside is folded into one filter), under which the first two test
@@ -103,8 +103,8 @@ import Testing
         ]
         let filters = try texts.map { try FlowFilter($0, sets: Self.sets) }
         let plan = try MatchPlan(filters.map(\.expression), sets: Self.sets)
-        var shared = Array(repeating: [Int](), count: filters.count)
-        plan.run(records) { rule, hits in shared[rule] = hits }
+        let found = plan.run(records)
+        let shared = filters.indices.map { plan.records(ofRule: $0, in: found, count: records.count) }
         for (index, filter) in filters.enumerated() {
             #expect(shared[index] == filter.matchingIndices(in: records), "\(texts[index])")
         }

@@ -1,0 +1,266 @@
+import FlowCore
+
+/// The distinct tests of a plan's compiled conditions ("atoms"), evaluated together into one
+/// bit mask per record.
+///
+/// The walk used to evaluate each condition's tests where it met them, through a jump on the
+/// test's kind whose target changed from one record to the next: most of the matching time went
+/// to mispredicted jumps, and shared tests (`initiator in $internal`) ran once per subtree that
+/// used them. Here every distinct test runs once per record, always in the same order, so the
+/// jumps repeat a pattern the branch predictor learns; what remains of each condition is a few
+/// bit tests. Records with the same mask match the same rules, which lets ``MatchPlan`` remember
+/// the outcome of a mask instead of walking the tree for every record.
+///
+/// Tests of the same read against the same values (`initiator in $internal` and `initiator not
+/// in $internal`) are one lookup, whose outcome sets the bits of both; the lookups run in a loop
+/// written out per kind of read, without a call per test.
+///
+/// The `service-port` tests, the most numerous (each rule names its own port list), are answered
+/// by one table lookup: every port maps to a class of ports that all rules treat alike, and each
+/// class to the mask of the service-port tests that hold for it.
+struct NativeAtoms {
+    /// At most this many atoms: bit 63 stays clear, so `UInt64.max` can never be a record's mask.
+    static let capacity = 63
+
+    /// Set lookups on addresses, numbers and enums, each setting the bits of its tests.
+    private let lookups: UnsafeMutableBufferPointer<AtomLookup>
+    /// The other tests (senses, presence, flag masks), evaluated one by one, each with its bit.
+    private let tests: UnsafeMutableBufferPointer<NativeTest>
+    private let testBits: UnsafeMutableBufferPointer<UInt64>
+    /// By port: its class. Empty when no test reads `service-port`.
+    private let portClasses: UnsafeMutableBufferPointer<UInt8>
+    /// By port class: the bits of the service-port tests that hold for it.
+    private let classBits: UnsafeMutableBufferPointer<UInt64>
+
+    /// Splits `atoms` (bit `i` for `atoms[i]`) into the service-port table and the tests left.
+    ///
+    /// - Parameter ranges: The code's number ranges, which the service-port tests index.
+    init(_ atoms: [NativeTest], ranges: UnsafeMutableBufferPointer<NumberRange>) {
+        var rest: [NativeTest] = []
+        var restBits: [UInt64] = []
+        var lookups: [AtomLookup] = []
+        var lookupOf: [AtomLookup.Key: Int] = [:]
+        func addLookup(_ key: AtomLookup.Key, negate: Bool, bit: UInt64) {
+            if lookupOf[key] == nil {
+                lookupOf[key] = lookups.count
+                lookups.append(AtomLookup(key))
+            }
+            if negate { lookups[lookupOf[key]!].whenOut |= bit } else { lookups[lookupOf[key]!].whenIn |= bit }
+        }
+        // The service-port tests' outcome for every port, as a mask, built range by range.
+        var portBits: [UInt64] = []
+        for (index, atom) in atoms.enumerated() {
+            let bit = UInt64(1) << UInt64(index)
+            if case .number(.servicePort, let start, let count, let negate) = atom {
+                if portBits.isEmpty { portBits = Array(repeating: 0, count: 65536) }
+                for range in ranges[Int(start)..<Int(start + count)] where range.low <= 65535 {
+                    for port in Int(range.low)...Int(min(range.high, 65535)) { portBits[port] |= bit }
+                }
+                if negate {
+                    for port in 0..<65536 { portBits[port] ^= bit }
+                }
+            } else {
+                switch atom {
+                case .address(let role, let start, let count, let negate):
+                    addLookup(AtomLookup.Key(kind: .address, read: role.rawValue, start: start, count: count), negate: negate, bit: bit)
+                case .number(let read, let start, let count, let negate):
+                    addLookup(AtomLookup.Key(kind: .number, read: read.rawValue, start: start, count: count), negate: negate, bit: bit)
+                case .enumIn(let read, let mask, let negate):
+                    addLookup(AtomLookup.Key(kind: .enumeration, read: read.rawValue, start: Int32(mask), count: 0), negate: negate, bit: bit)
+                default:
+                    rest.append(atom)
+                    restBits.append(bit)
+                }
+            }
+        }
+        var classOfMask: [UInt64: UInt8] = [:]
+        var masks: [UInt64] = []
+        var classes: [UInt8] = []
+        if !portBits.isEmpty {
+            classes.reserveCapacity(65536)
+            for mask in portBits {
+                // Neighbouring ports mostly share a class: skip the dictionary for a run.
+                if let previous = classes.last, masks[Int(previous)] == mask {
+                    classes.append(previous)
+                } else if let known = classOfMask[mask] {
+                    classes.append(known)
+                } else if masks.count < 256 {
+                    classOfMask[mask] = UInt8(masks.count)
+                    classes.append(UInt8(masks.count))
+                    masks.append(mask)
+                } else {
+                    // More port classes than a byte can name: test the ports one by one instead.
+                    classes = []
+                    masks = []
+                    for (index, atom) in atoms.enumerated() {
+                        if case .number(.servicePort, let start, let count, let negate) = atom {
+                            addLookup(
+                                AtomLookup.Key(kind: .number, read: NumberRead.servicePort.rawValue, start: start, count: count),
+                                negate: negate, bit: UInt64(1) << UInt64(index))
+                        }
+                    }
+                    break
+                }
+            }
+        }
+        self.lookups = Self.copy(lookups)
+        tests = Self.copy(rest)
+        testBits = Self.copy(restBits)
+        portClasses = Self.copy(classes)
+        classBits = Self.copy(masks)
+    }
+
+    /// Whether the service-port tests go through the port class table.
+    var hasPortTable: Bool { !portClasses.isEmpty }
+
+    /// Frees the buffers; the owner calls it once, when the code it belongs to is freed.
+    func deallocate() {
+        lookups.deallocate()
+        tests.deallocate()
+        testBits.deallocate()
+        portClasses.deallocate()
+        classBits.deallocate()
+    }
+
+    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+        _ = buffer.initialize(from: array)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+    }
+
+    /// The record's mask: bit `i` set when atom `i` holds.
+    @inline(__always)
+    func bits(_ reading: RecordReading, _ code: NativeCode) -> UInt64 {
+        var bits: UInt64 = 0
+        let present = reading.present
+        let record = reading.record
+        for lookup in lookups {
+            switch lookup.kind {
+            case .address:
+                let address: IPAddress
+                switch AddressRole(rawValue: lookup.read).unsafelyUnwrapped {
+                case .initiator, .responder:
+                    guard reading.hasBothEnds else { continue }
+                    address =
+                        (lookup.read == AddressRole.initiator.rawValue) != reading.isResponse
+                        ? record.packetSource : record.packetDestination
+                case .packetSource:
+                    guard present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0 else { continue }
+                    address = record.packetSource
+                case .packetDestination:
+                    guard present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0 else { continue }
+                    address = record.packetDestination
+                case .srcaddr:
+                    guard present & FlowField.srcaddr.bit != 0 else { continue }
+                    address = record.pointee.srcaddr
+                case .dstaddr:
+                    guard present & FlowField.dstaddr.bit != 0 else { continue }
+                    address = record.pointee.dstaddr
+                case .pktSrcaddr:
+                    guard present & FlowField.pktSrcaddr.bit != 0 else { continue }
+                    address = record.pointee.pktSrcaddr
+                case .pktDstaddr:
+                    guard present & FlowField.pktDstaddr.bit != 0 else { continue }
+                    address = record.pointee.pktDstaddr
+                }
+                let inside = IntervalSet.contains(
+                    address, in: code.intervals, start: Int(lookup.start), count: Int(lookup.count))
+                bits |= inside ? lookup.whenIn : lookup.whenOut
+            case .number:
+                let value: UInt64
+                switch NumberRead(rawValue: lookup.read).unsafelyUnwrapped {
+                case .version:
+                    guard present & FlowField.version.bit != 0 else { continue }
+                    value = UInt64(record.pointee.version)
+                case .proto:
+                    guard present & FlowField.proto.bit != 0 else { continue }
+                    value = UInt64(record.pointee.proto)
+                case .srcport:
+                    guard present & FlowField.srcport.bit != 0 else { continue }
+                    value = UInt64(record.pointee.srcport)
+                case .dstport:
+                    guard present & FlowField.dstport.bit != 0 else { continue }
+                    value = UInt64(record.pointee.dstport)
+                case .tcpFlags:
+                    guard present & FlowField.tcpFlags.bit != 0 else { continue }
+                    value = UInt64(record.pointee.tcpFlags)
+                case .packets:
+                    guard present & FlowField.packets.bit != 0 else { continue }
+                    value = record.pointee.packets
+                case .bytes:
+                    guard present & FlowField.bytes.bit != 0 else { continue }
+                    value = record.pointee.bytes
+                case .servicePort, .clientPort:
+                    let ports = FlowField.srcport.bit | FlowField.dstport.bit
+                    guard present & ports == ports else { continue }
+                    let useSource = reading.isResponse == (lookup.read == NumberRead.servicePort.rawValue)
+                    value = UInt64(useSource ? record.pointee.srcport : record.pointee.dstport)
+                }
+                let inside = IntervalSet.contains(value, in: code.ranges, start: Int(lookup.start), count: Int(lookup.count))
+                bits |= inside ? lookup.whenIn : lookup.whenOut
+            case .enumeration:
+                let raw: UInt8?
+                switch EnumRead(rawValue: lookup.read).unsafelyUnwrapped {
+                case .action:
+                    guard present & FlowField.action.bit != 0 else { continue }
+                    raw = record.pointee.action?.rawValue
+                case .logStatus:
+                    guard present & FlowField.logStatus.bit != 0 else { continue }
+                    raw = record.pointee.logStatus?.rawValue
+                case .flowDirection:
+                    guard present & FlowField.flowDirection.bit != 0 else { continue }
+                    raw = record.pointee.flowDirection?.rawValue
+                }
+                guard let raw else { continue }
+                bits |= UInt8(truncatingIfNeeded: lookup.start) & (1 &<< raw) != 0 ? lookup.whenIn : lookup.whenOut
+            }
+        }
+        for index in 0..<tests.count {
+            let holds: Bool
+            switch tests[index] {
+            case .sense(let response): holds = reading.hasBothEnds && reading.isResponse == response
+            case .present(let first, let second): holds = present & first != 0 && present & second != 0
+            default: holds = code.test(tests[index], reading)
+            }
+            if holds { bits |= testBits[index] }
+        }
+        if !portClasses.isEmpty {
+            let ports = FlowField.srcport.bit | FlowField.dstport.bit
+            if reading.present & ports == ports {
+                let record = reading.record
+                let port = reading.isResponse ? record.pointee.srcport : record.pointee.dstport
+                bits |= classBits[Int(portClasses[Int(port)])]
+            }
+        }
+        return bits
+    }
+}
+
+/// One set lookup of ``NativeAtoms``: a read (an address role, a number or an enum) tested
+/// against one set of values (intervals or ranges of the code, or an enum mask in `start`), with
+/// the bits of the tests that hold when the value is in the set and when it is not. An absent
+/// value sets neither, as a test of an absent value is false whatever its operator.
+struct AtomLookup {
+    enum Kind: UInt8 { case address, number, enumeration }
+
+    struct Key: Hashable {
+        var kind: Kind
+        var read: UInt8
+        var start: Int32
+        var count: Int32
+    }
+
+    var kind: Kind
+    var read: UInt8
+    var start: Int32
+    var count: Int32
+    var whenIn: UInt64 = 0
+    var whenOut: UInt64 = 0
+
+    init(_ key: Key) {
+        kind = key.kind
+        read = key.read
+        start = key.start
+        count = key.count
+    }
+}
