@@ -250,6 +250,9 @@ struct MatchPlan {
     /// Whether records are matched through their atom masks (see ``NativeAtoms``), for tests.
     var usesAtomMasks: Bool { native.code.atoms != nil && fallbacks.isEmpty }
 
+    /// Whether IPv4 address lookups go through the /16 prefix table, for tests.
+    var usesAddressTable: Bool { native.code.atoms?.hasAddressTable ?? false }
+
     /// Whether the service-port tests are answered by the port class table, for tests.
     var usesPortTable: Bool { native.code.atoms?.hasPortTable ?? false }
 

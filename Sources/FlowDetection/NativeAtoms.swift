@@ -31,11 +31,18 @@ struct NativeAtoms {
     private let portClasses: UnsafeMutableBufferPointer<UInt8>
     /// By port class: the bits of the service-port tests that hold for it.
     private let classBits: UnsafeMutableBufferPointer<UInt64>
+    /// The address sets of the address lookups, by /16 prefix for IPv4 addresses.
+    private let addressSets: AddressPrefixTable
 
     /// Splits `atoms` (bit `i` for `atoms[i]`) into the service-port table and the tests left.
     ///
-    /// - Parameter ranges: The code's number ranges, which the service-port tests index.
-    init(_ atoms: [NativeTest], ranges: UnsafeMutableBufferPointer<NumberRange>) {
+    /// - Parameters:
+    ///   - ranges: The code's number ranges, which the service-port tests index.
+    ///   - intervals: The code's address intervals, which the address tests index.
+    init(
+        _ atoms: [NativeTest], ranges: UnsafeMutableBufferPointer<NumberRange>,
+        intervals: UnsafeMutableBufferPointer<AddressInterval>
+    ) {
         var rest: [NativeTest] = []
         var restBits: [UInt64] = []
         var lookups: [AtomLookup] = []
@@ -103,12 +110,27 @@ struct NativeAtoms {
                 }
             }
         }
+        // Each distinct address set gets a bit of the prefix table.
+        var sets: [(start: Int32, count: Int32)] = []
+        for index in lookups.indices where lookups[index].kind == .address {
+            let set = (start: lookups[index].start, count: lookups[index].count)
+            if let known = sets.firstIndex(where: { $0 == set }) {
+                lookups[index].set = UInt8(truncatingIfNeeded: known)
+            } else {
+                lookups[index].set = UInt8(truncatingIfNeeded: sets.count)
+                sets.append(set)
+            }
+        }
+        addressSets = AddressPrefixTable(sets: sets, intervals: intervals)
         self.lookups = Self.copy(lookups)
         tests = Self.copy(rest)
         testBits = Self.copy(restBits)
         portClasses = Self.copy(classes)
         classBits = Self.copy(masks)
     }
+
+    /// Whether IPv4 address lookups go through the prefix table.
+    var hasAddressTable: Bool { !addressSets.isEmpty }
 
     /// Whether the service-port tests go through the port class table.
     var hasPortTable: Bool { !portClasses.isEmpty }
@@ -120,6 +142,7 @@ struct NativeAtoms {
         testBits.deallocate()
         portClasses.deallocate()
         classBits.deallocate()
+        addressSets.deallocate()
     }
 
     private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -163,8 +186,8 @@ struct NativeAtoms {
                     guard present & FlowField.pktDstaddr.bit != 0 else { continue }
                     address = record.pointee.pktDstaddr
                 }
-                let inside = IntervalSet.contains(
-                    address, in: code.intervals, start: Int(lookup.start), count: Int(lookup.count))
+                let inside = addressSets.contains(
+                    address, set: Int(lookup.set), start: Int(lookup.start), count: Int(lookup.count), in: code.intervals)
                 bits |= inside ? lookup.whenIn : lookup.whenOut
             case .number:
                 let value: UInt64
@@ -256,6 +279,8 @@ struct AtomLookup {
     var count: Int32
     var whenIn: UInt64 = 0
     var whenOut: UInt64 = 0
+    /// For an address lookup: its set's bit in the ``AddressPrefixTable``.
+    var set: UInt8 = 0
 
     init(_ key: Key) {
         kind = key.kind

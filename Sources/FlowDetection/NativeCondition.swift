@@ -72,10 +72,11 @@ final class NativeConditions: @unchecked Sendable {
                     onFalse: instruction.onFalse))
         }
         let sealedRanges = copy(ranges)
+        let sealedIntervals = copy(intervals)
         code = NativeCode(
-            instructions: copy(instructions), ranges: sealedRanges, intervals: copy(intervals),
+            instructions: copy(instructions), ranges: sealedRanges, intervals: sealedIntervals,
             atomInstructions: copy(atomInstructions),
-            atoms: atoms.count <= NativeAtoms.capacity ? NativeAtoms(atoms, ranges: sealedRanges) : nil)
+            atoms: atoms.count <= NativeAtoms.capacity ? NativeAtoms(atoms, ranges: sealedRanges, intervals: sealedIntervals) : nil)
     }
 
     private static let numericFields: Set<FlowField> = [.version, .proto, .srcport, .dstport, .tcpFlags, .packets, .bytes]

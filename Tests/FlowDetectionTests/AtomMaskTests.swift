@@ -68,14 +68,62 @@ import Testing
             "request and (protocol = tcp or protocol = udp) and (action = REJECT or tcp-flags = 2 or (packets <= 2 and bytes <= 160))",
         ]
         let plan = try Self.check(texts, records)
-        #expect(plan.usesAtomMasks && plan.usesPortTable)
+        #expect(plan.usesAtomMasks && plan.usesPortTable && plan.usesAddressTable)
     }
 
     @Test func theBuiltinRulesRunOnAtomMasks() throws {
         let records = try Self.records()
         let texts = try RuleLoader.builtin().map(\.match)
         let plan = try Self.check(texts, records)
-        #expect(plan.usesAtomMasks && plan.usesPortTable)
+        #expect(plan.usesAtomMasks && plan.usesPortTable && plan.usesAddressTable)
+    }
+
+    /// The /16 prefix table answers as the intervals do, at and around every block's edges, for
+    /// blocks larger and smaller than a prefix, for IPv6 addresses and for sets spanning both.
+    @Test func addressPrefixTableAgreesWithTheIntervals() {
+        let setTexts = [
+            ["10.0.0.0/8"], ["10.20.0.0/16", "192.168.1.0/24"], ["0.0.0.0/0"], ["::/0"],
+            ["1.2.3.4/32", "1.2.0.0/17", "1.3.255.255/32"], ["10.255.255.255/32", "11.0.0.0/32"],
+            ["2001:db8::/32", "100.64.0.0/10"], ["::ffff:0:0/100"],
+        ]
+        var intervals: [AddressInterval] = []
+        var sets: [(start: Int32, count: Int32)] = []
+        for texts in setTexts {
+            let merged = IntervalSet.merged(texts.compactMap { CIDR($0) }.map(AddressInterval.init))
+            sets.append((Int32(intervals.count), Int32(merged.count)))
+            intervals += merged
+        }
+        #expect(intervals.count >= setTexts.count)
+        var probes: [IPAddress] = [IPAddress(ipv4: 0), IPAddress(ipv4: .max), IPAddress(high: 0, low: 0), IPAddress(high: .max, low: .max)]
+        for interval in intervals {
+            for edge in [interval.low, interval.high] {
+                probes.append(edge)
+                probes.append(IPAddress(high: edge.high, low: edge.low &+ 1))
+                probes.append(IPAddress(high: edge.high, low: edge.low &- 1))
+                probes.append(IPAddress(high: edge.high, low: edge.low ^ 0x8000))
+            }
+        }
+        var seed: UInt64 = 0x1234_5678
+        for _ in 0..<5_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            probes.append(IPAddress(ipv4: UInt32(truncatingIfNeeded: seed >> 32)))
+            probes.append(IPAddress(ipv4: 0x0A00_0000 | UInt32(truncatingIfNeeded: seed >> 40)))
+        }
+        let buffer = UnsafeMutableBufferPointer<AddressInterval>.allocate(capacity: intervals.count)
+        _ = buffer.initialize(from: intervals)
+        defer { buffer.deallocate() }
+        let table = AddressPrefixTable(sets: sets, intervals: buffer)
+        defer { table.deallocate() }
+        #expect(!table.isEmpty)
+        var mismatches = 0
+        for address in probes {
+            for (index, set) in sets.enumerated() {
+                let expected = IntervalSet.contains(address, in: buffer, start: Int(set.start), count: Int(set.count))
+                let found = table.contains(address, set: index, start: Int(set.start), count: Int(set.count), in: buffer)
+                if expected != found { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
     }
 
     @Test func reportsPastOneWordOfTheMask() throws {
