@@ -8,7 +8,8 @@ extension FlowLens {
             abstract: "Run read-only SQL on a store (Athena's vpc_flow_logs queries run unchanged).",
             discussion: """
                 Tables: flows (every field, AWS names with - as _, start/end in Unix seconds), the view \
-                vpc_flow_logs (Athena tutorial names), flows_hourly (hourly rollups), sources, alerts. \
+                vpc_flow_logs (Athena tutorial names), flows_hourly (hourly rollups), flows_totals \
+                (rollups over all hours, with dimension address), sources, alerts. \
                 The store is opened read-only; a statement that would write is refused.
 
                 Examples:

@@ -14,11 +14,11 @@ extension FlowLens {
             discussion: """
                 Reads sources in one streaming pass (no store needed), or a store with --db. On a \
                 store, a plain ranking by srcaddr, dstaddr, address, dstport, protocol or interface \
-                comes from the hourly rollups; with --where, --every or another key the store's \
-                records are read back and ranked as a scan would rank them. --by address counts a \
-                record for its source and for its destination; --by zone ranks pairs of trust zones \
-                (from the config) of the packet-level source and destination. --every turns the \
-                ranking into a time series: the top N of each time bin.
+                comes from the rollups (flows_totals, one row per key); with --where, --every or \
+                another key the store's records are read back and ranked as a scan would rank them. \
+                --by address counts a record for its source and for its destination; --by zone ranks \
+                pairs of trust zones (from the config) of the packet-level source and destination. \
+                --every turns the ranking into a time series: the top N of each time bin.
 
                 Examples:
                   flowlens top ./logs --by address --metric bytes
