@@ -219,7 +219,15 @@ struct NativeAtoms {
                     let useSource = reading.isResponse == (lookup.read == NumberRead.servicePort.rawValue)
                     value = UInt64(useSource ? record.pointee.srcport : record.pointee.dstport)
                 }
-                let inside = IntervalSet.contains(value, in: code.ranges, start: Int(lookup.start), count: Int(lookup.count))
+                let inside: Bool
+                if lookup.count == 1 {
+                    // One range (`protocol = tcp`, `packets <= 2`): one unsigned comparison, no
+                    // branch on an outcome that varies from record to record.
+                    let range = code.ranges[Int(lookup.start)]
+                    inside = value &- range.low <= range.high &- range.low
+                } else {
+                    inside = IntervalSet.contains(value, in: code.ranges, start: Int(lookup.start), count: Int(lookup.count))
+                }
                 bits |= inside ? lookup.whenIn : lookup.whenOut
             case .enumeration:
                 let raw: UInt8?
