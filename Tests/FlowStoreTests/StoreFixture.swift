@@ -16,6 +16,15 @@ enum StoreFixture {
 
         """
 
+    /// The second query of AWS's Athena tutorial (top 10 addresses by bytes), exactly as written there.
+    static let athenaTopTenQuery = """
+        SELECT ip, sum(bytes) as total_bytes FROM (
+          SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
+          UNION ALL
+          SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
+        GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
+        """
+
     /// A fresh temporary folder.
     static func folder() -> String {
         let path = NSTemporaryDirectory() + "flowlens-store-\(UUID().uuidString)"

@@ -162,15 +162,7 @@ import Testing
 
     @Test func athenaTutorialTopTenQueryRunsUnchanged() throws {
         let (store, _) = try StoreFixture.store()
-        let rows = try CollectedRows.run(
-            store,
-            """
-            SELECT ip, sum(bytes) as total_bytes FROM (
-              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
-              UNION ALL
-              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
-            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
-            """)
+        let rows = try CollectedRows.run(store, StoreFixture.athenaTopTenQuery)
         #expect(rows.columns == ["ip", "total_bytes"])
         // By hand: each address's bytes as destination plus as source.
         #expect(Array(rows.rows.prefix(3)) == [
@@ -315,15 +307,7 @@ import Testing
 
     @Test func tutorialQueryTwoWalksTheAddressIndexesWithoutSortingRows() throws {
         let (store, _) = try StoreFixture.store()
-        let plan = try Self.plan(
-            store,
-            """
-            SELECT ip, sum(bytes) as total_bytes FROM (
-              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
-              UNION ALL
-              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
-            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
-            """)
+        let plan = try Self.plan(store, StoreFixture.athenaTopTenQuery)
         // Each side reads `addresses` in text order and each address's rows from a covering index;
         // the only sorts are of the (few) per-address sums.
         #expect(plan.contains("SCAN d USING COVERING INDEX sqlite_autoindex_addresses_1"), "\(plan)")

@@ -69,15 +69,7 @@ import Testing
         StoreFixture.write(log, to: dir + "/a.log")
         try StoreFixture.ingest([dir + "/a.log"], into: dir + "/flows.db")
         let store = try FlowStore(path: dir + "/flows.db", readOnly: true)
-        let tutorial = try CollectedRows.run(
-            store,
-            """
-            SELECT ip, sum(bytes) as total_bytes FROM (
-              SELECT destinationaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1
-              UNION ALL
-              SELECT sourceaddress as ip, sum(numbytes) as bytes FROM vpc_flow_logs GROUP BY 1)
-            GROUP BY ip ORDER BY total_bytes DESC LIMIT 10
-            """)
+        let tutorial = try CollectedRows.run(store, StoreFixture.athenaTopTenQuery)
         let rollup = try CollectedRows.run(store, TopTalkers.rollupSQL(by: .address, metric: .bytes, count: 10)!)
         #expect(tutorial.rows.count == 10)
         #expect(rollup.column("address") == tutorial.column("ip"))
