@@ -13,8 +13,8 @@ import Foundation
 /// best run counts:
 /// - one core, timed by the thread's CPU clock: `DetectionEngine.process` batch by batch, split into the matching stage
 ///   (`findMatches`) and the applying stage, and the two together as `scan` would call them;
-/// - `DetectionSink`: matching on a second thread while the previous batch is applied, as `scan`
-///   runs it, with the process's CPU time beside the wall time.
+/// - `DetectionSink`: the engine on a thread of its own, fed batch by batch, as `scan` runs it,
+///   with the process's CPU time beside the wall time.
 ///
 /// Every run must raise exactly the same alerts (compared line by line) and at least one, so a
 /// broken engine cannot look fast; the alert count and a digest of the alert lines are printed
@@ -90,7 +90,7 @@ enum DetectionBenchmark {
         }
         report("one core, process(_:) (thread CPU)", wholeBest, records)
 
-        // Two threads, as `scan` runs it.
+        // On the sink's own thread, as `scan` runs it.
         var sinkBest = Double.infinity
         var sinkCPU = Double.infinity
         for _ in 0..<runs {
@@ -107,8 +107,8 @@ enum DetectionBenchmark {
                 sinkCPU = cpu
             }
         }
-        report("DetectionSink (two threads), wall", sinkBest, records)
-        report("DetectionSink (two threads), CPU", sinkCPU, records)
+        report("DetectionSink (own thread), wall", sinkBest, records)
+        report("DetectionSink (own thread), CPU", sinkCPU, records)
 
         let lines = reference ?? []
         var digest: UInt64 = 0xCBF2_9CE4_8422_2325

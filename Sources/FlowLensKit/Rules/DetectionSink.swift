@@ -6,18 +6,18 @@ public import FlowDetection
 /// after `finish()`.
 ///
 /// Detection runs beside the statistics instead of after them, so a scan with rules keeps both
-/// cores busy. Each batch goes through two stages: finding which records each rule matches
-/// (stateless, about half the work) runs on a concurrent queue, so that it overlaps with the
-/// previous batch's second stage, applying the matches to the rules' state, which runs on one
-/// serial queue in the order the batches were consumed. At most `maxQueued` batches wait,
-/// which bounds memory.
+/// cores busy. Each batch is matched and applied on the one serial queue, in the order the
+/// batches were consumed. Matching used to run on a concurrent queue of its own, overlapping
+/// the previous batch's applying; but a scan without rules already keeps both cores busy
+/// decoding, so the extra thread bought no wall time, and handing each batch between two
+/// threads cost about 80 ns/record of CPU (the records loaded into a second core's caches).
+/// At most `maxQueued` batches wait, which bounds memory.
 public final class DetectionSink: FlowSink, @unchecked Sendable {
-    // The engine's state is touched only on `queue`, one batch at a time, and the matching
-    // stage reads only its compiled rules: that is what makes the unchecked Sendable sound.
+    // The engine is touched only on `queue`, one batch at a time: that is what makes the
+    // unchecked Sendable sound.
     public let engine: DetectionEngine
     public private(set) var alerts: [Alert] = []
     private let queue = DispatchQueue(label: "flowlens.detection")
-    private let matchingQueue = DispatchQueue(label: "flowlens.detection.matching", attributes: .concurrent)
     private let slots: DispatchSemaphore
 
     public init(engine: DetectionEngine, maxQueued: Int = 8) {
@@ -27,12 +27,8 @@ public final class DetectionSink: FlowSink, @unchecked Sendable {
 
     public func consume(_ batch: FlowBatch) {
         slots.wait()
-        let found = PendingMatches()
-        matchingQueue.async(group: found.done) { [self] in found.matches = engine.findMatches(in: batch) }
         queue.async { [self] in
-            // Blocks only this serial queue, and keeps the batches in order.
-            found.done.wait()
-            engine.process(batch, matches: found.matches)
+            engine.process(batch)
             slots.signal()
         }
     }
@@ -40,11 +36,4 @@ public final class DetectionSink: FlowSink, @unchecked Sendable {
     public func finish() {
         queue.sync { alerts = engine.finish() }
     }
-}
-
-/// One batch's matches, handed from the matching stage to the applying stage.
-private final class PendingMatches: @unchecked Sendable {
-    // Written once on the matching queue before `done` leaves, read only after waiting on it.
-    var matches = BatchMatches()
-    let done = DispatchGroup()
 }
