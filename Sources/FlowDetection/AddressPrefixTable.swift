@@ -97,6 +97,24 @@ struct AddressPrefixTable {
     /// Whether the table is in use.
     var isEmpty: Bool { classes.isEmpty }
 
+    /// Classes of prefixes, for owners that work out a value per class once (see
+    /// ``prefixClass(of:)``); 0 without a table.
+    var classCount: Int { classes.isEmpty ? 0 : inside.count }
+
+    /// The class of an IPv4 address's /16 prefix; nil for IPv6 addresses and without a table.
+    @inline(__always)
+    func prefixClass(of address: IPAddress) -> Int? {
+        guard !classes.isEmpty && address.high == 0 && address.low >> 32 == 0xFFFF else { return nil }
+        return Int(classes[Int(truncatingIfNeeded: (address.low >> 16) & 0xFFFF)])
+    }
+
+    /// Whether set `set` holds every address of class `prefixClass`'s prefixes (`inside`), and
+    /// whether it holds only some of them, so that the answer depends on the whole address (`cut`).
+    func membership(ofClass prefixClass: Int, set: Int) -> (inside: Bool, cut: Bool) {
+        let bit = UInt32(1) << UInt32(set)
+        return (inside[prefixClass] & bit != 0, partial[prefixClass] & bit != 0)
+    }
+
     /// Whether `address` is in set `set`, which is `intervals[start..<start + count]`.
     @inline(__always)
     func contains(

@@ -22,8 +22,23 @@ struct NativeAtoms {
     /// At most this many atoms: bit 63 stays clear, so `UInt64.max` can never be a record's mask.
     static let capacity = 63
 
-    /// Set lookups on addresses, numbers and enums, each setting the bits of its tests.
+    /// Set lookups on numbers and enums, each setting the bits of its tests.
     private let lookups: UnsafeMutableBufferPointer<AtomLookup>
+    /// Set lookups on addresses, in runs that read the same address (see `addressGroups`).
+    private let addressLookups: UnsafeMutableBufferPointer<AtomLookup>
+    /// By address read: its run of `addressLookups`.
+    private let addressGroups: UnsafeMutableBufferPointer<AddressGroup>
+    /// By address read and prefix class (`group * classCount + class`): the bits that the
+    /// read's lookups set together for an IPv4 address of the class, or `cutMarker` when one of
+    /// their sets cuts the class, so that its lookups must scan their intervals.
+    ///
+    /// One table load per address read instead of one per lookup: a record's reads of the
+    /// initiator and the responder each served half a dozen lookups, and every lookup loaded
+    /// the address's class and the class's masks again, a chain of dependent loads each time.
+    private let groupClassBits: UnsafeMutableBufferPointer<UInt64>
+    private let classCount: Int
+    /// Never an atom's bit (see `capacity`).
+    private static let cutMarker = UInt64(1) << 63
     /// The other tests (senses, presence, flag masks), evaluated one by one, each with its bit.
     private let tests: UnsafeMutableBufferPointer<NativeTest>
     private let testBits: UnsafeMutableBufferPointer<UInt64>
@@ -121,8 +136,36 @@ struct NativeAtoms {
                 sets.append(set)
             }
         }
-        addressSets = AddressPrefixTable(sets: sets, intervals: intervals)
-        self.lookups = Self.copy(lookups)
+        let addressSets = AddressPrefixTable(sets: sets, intervals: intervals)
+        self.addressSets = addressSets
+        // The address lookups in runs by the address they read, each run's bits by class.
+        let byRead = lookups.filter { $0.kind == .address }.sorted { $0.read < $1.read }
+        var groups: [AddressGroup] = []
+        for (index, lookup) in byRead.enumerated() {
+            if let last = groups.last, last.read == lookup.read {
+                groups[groups.count - 1].count += 1
+            } else {
+                groups.append(AddressGroup(read: lookup.read, start: Int32(index), count: 1))
+            }
+        }
+        classCount = addressSets.classCount
+        var table: [UInt64] = []
+        for group in groups {
+            for prefixClass in 0..<classCount {
+                var bits: UInt64 = 0
+                var isCut = false
+                for lookup in byRead[Int(group.start)..<Int(group.start + group.count)] {
+                    let (inside, cut) = addressSets.membership(ofClass: prefixClass, set: Int(lookup.set))
+                    isCut = isCut || cut
+                    bits |= inside ? lookup.whenIn : lookup.whenOut
+                }
+                table.append(isCut ? Self.cutMarker : bits)
+            }
+        }
+        addressLookups = Self.copy(byRead)
+        addressGroups = Self.copy(groups)
+        groupClassBits = Self.copy(table)
+        self.lookups = Self.copy(lookups.filter { $0.kind != .address })
         tests = Self.copy(rest)
         testBits = Self.copy(restBits)
         portClasses = Self.copy(classes)
@@ -138,6 +181,9 @@ struct NativeAtoms {
     /// Frees the buffers; the owner calls it once, when the code it belongs to is freed.
     func deallocate() {
         lookups.deallocate()
+        addressLookups.deallocate()
+        addressGroups.deallocate()
+        groupClassBits.deallocate()
         tests.deallocate()
         testBits.deallocate()
         portClasses.deallocate()
@@ -157,38 +203,29 @@ struct NativeAtoms {
         var bits: UInt64 = 0
         let present = reading.present
         let record = reading.record
-        for lookup in lookups {
-            switch lookup.kind {
-            case .address:
-                let address: IPAddress
-                switch AddressRole(rawValue: lookup.read).unsafelyUnwrapped {
-                case .initiator, .responder:
-                    guard reading.hasBothEnds else { continue }
-                    address =
-                        (lookup.read == AddressRole.initiator.rawValue) != reading.isResponse
-                        ? record.packetSource : record.packetDestination
-                case .packetSource:
-                    guard present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0 else { continue }
-                    address = record.packetSource
-                case .packetDestination:
-                    guard present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0 else { continue }
-                    address = record.packetDestination
-                case .srcaddr:
-                    guard present & FlowField.srcaddr.bit != 0 else { continue }
-                    address = record.pointee.srcaddr
-                case .dstaddr:
-                    guard present & FlowField.dstaddr.bit != 0 else { continue }
-                    address = record.pointee.dstaddr
-                case .pktSrcaddr:
-                    guard present & FlowField.pktSrcaddr.bit != 0 else { continue }
-                    address = record.pointee.pktSrcaddr
-                case .pktDstaddr:
-                    guard present & FlowField.pktDstaddr.bit != 0 else { continue }
-                    address = record.pointee.pktDstaddr
+        for (index, group) in addressGroups.enumerated() {
+            guard let address = Self.address(AddressRole(rawValue: group.read).unsafelyUnwrapped, reading) else {
+                continue
+            }
+            if let prefixClass = addressSets.prefixClass(of: address) {
+                let classBits = groupClassBits[index * classCount + prefixClass]
+                // Branch only on the rare cut class: which bits an address sets varies from
+                // record to record, and branching on them was mispredicted.
+                if classBits & Self.cutMarker == 0 {
+                    bits |= classBits
+                    continue
                 }
+            }
+            for lookup in addressLookups[Int(group.start)..<Int(group.start + group.count)] {
                 let inside = addressSets.contains(
                     address, set: Int(lookup.set), start: Int(lookup.start), count: Int(lookup.count), in: code.intervals)
                 bits |= inside ? lookup.whenIn : lookup.whenOut
+            }
+        }
+        for lookup in lookups {
+            switch lookup.kind {
+            case .address:
+                continue  // In `addressLookups`.
             case .number:
                 let value: UInt64
                 switch NumberRead(rawValue: lookup.read).unsafelyUnwrapped {
@@ -265,6 +302,46 @@ struct NativeAtoms {
         }
         return bits
     }
+}
+
+extension NativeAtoms {
+    /// The address a read takes from a record; nil when the record lacks it, and then no test
+    /// of it holds, whatever its operator.
+    @inline(__always)
+    static func address(_ role: AddressRole, _ reading: RecordReading) -> IPAddress? {
+        let present = reading.present
+        let record = reading.record
+        switch role {
+        case .initiator, .responder:
+            guard reading.hasBothEnds else { return nil }
+            return (role == .initiator) != reading.isResponse ? record.packetSource : record.packetDestination
+        case .packetSource:
+            guard present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0 else { return nil }
+            return record.packetSource
+        case .packetDestination:
+            guard present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0 else { return nil }
+            return record.packetDestination
+        case .srcaddr:
+            guard present & FlowField.srcaddr.bit != 0 else { return nil }
+            return record.pointee.srcaddr
+        case .dstaddr:
+            guard present & FlowField.dstaddr.bit != 0 else { return nil }
+            return record.pointee.dstaddr
+        case .pktSrcaddr:
+            guard present & FlowField.pktSrcaddr.bit != 0 else { return nil }
+            return record.pointee.pktSrcaddr
+        case .pktDstaddr:
+            guard present & FlowField.pktDstaddr.bit != 0 else { return nil }
+            return record.pointee.pktDstaddr
+        }
+    }
+}
+
+/// A run of ``NativeAtoms``' address lookups that read the same address.
+struct AddressGroup {
+    var read: UInt8
+    var start: Int32
+    var count: Int32
 }
 
 /// One set lookup of ``NativeAtoms``: a read (an address role, a number or an enum) tested
