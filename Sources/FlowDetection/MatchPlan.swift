@@ -91,24 +91,31 @@ struct MatchPlan {
     /// depends only on that mask, and records with the same mask (most of a batch repeats a few
     /// hundred) reuse the reports of the first: see ``NativeAtoms``.
     func run(_ records: [FlowRecord]) -> BatchMatches {
-        let count = records.count
+        records.withUnsafeBufferPointer { run($0, memo: makeMemo()) }
+    }
+
+    /// A memo of masks for ``run(_:memo:)``, sized for this plan's reports.
+    func makeMemo() -> MaskMemo { MaskMemo(words: reportWords) }
+
+    /// Which of `records` each rule matches, with the reports of masks seen before taken from
+    /// `memo` (which the call also fills).
+    func run(_ records: UnsafeBufferPointer<FlowRecord>, memo: MaskMemo) -> BatchMatches {
         var found = BatchMatches()
         found.words = reportWords
         found.counts = Array(repeating: 0, count: reportCount)
-        guard count > 0 else { return found }
+        let count = records.count
+        guard let base = records.baseAddress, count > 0 else { return found }
         let words = reportWords
         let code = native.code
         found.reports = [UInt64](repeating: 0, count: count * words)
         found.reports.withUnsafeMutableBufferPointer { reports in
-            records.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress, let out = reports.baseAddress else { return }
-                walk.withUnsafeBufferPointer { steps in
-                    if let atoms = code.atoms, fallbacks.isEmpty {
-                        Self.walkByMasks(base, count, atoms, code, steps, words, out)
-                    } else {
-                        for index in 0..<count {
-                            walkTesting(base + index, code, steps, out + index * words)
-                        }
+            guard let out = reports.baseAddress else { return }
+            walk.withUnsafeBufferPointer { steps in
+                if let atoms = code.atoms, fallbacks.isEmpty {
+                    Self.walkByMasks(base, count, atoms, code, steps, words, out, memo)
+                } else {
+                    for index in 0..<count {
+                        walkTesting(base + index, code, steps, out + index * words)
                     }
                 }
             }
@@ -127,18 +134,14 @@ struct MatchPlan {
     }
 
     /// The walk for plans whose tests all fit one atom mask, with the reports of recent masks
-    /// remembered in a small direct-mapped table.
+    /// remembered in `memo`.
     private static func walkByMasks(
         _ base: UnsafePointer<FlowRecord>, _ count: Int, _ atoms: NativeAtoms, _ code: NativeCode,
-        _ steps: UnsafeBufferPointer<Step>, _ words: Int, _ out: UnsafeMutablePointer<UInt64>
+        _ steps: UnsafeBufferPointer<Step>, _ words: Int, _ out: UnsafeMutablePointer<UInt64>, _ memo: MaskMemo
     ) {
-        let slotBits = 10
-        // A mask never has bit 63 set (see `NativeAtoms.capacity`), so all ones marks a free slot.
-        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 1 << slotBits)
-        keys.initialize(repeating: .max)
-        defer { keys.deallocate() }
-        let known = UnsafeMutablePointer<UInt64>.allocate(capacity: (1 << slotBits) * words)
-        defer { known.deallocate() }
+        let slotBits = MaskMemo.slotBits
+        let keys = memo.keys
+        let known = memo.reports
         for index in 0..<count {
             let bits = atoms.bits(RecordReading(base + index), code)
             let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
