@@ -13,7 +13,7 @@ import Glibc
 /// group whole, never part of a source. Not thread-safe: one writer per store.
 ///
 /// A large ingest into a small store (see ``prepareBulkIngest(expectedRecords:)``) drops the
-/// indexes of `flow_rows` first and builds them again in ``finishIngest()``: building an index
+/// indexes of every row of `flow_rows` first and builds them again in ``finishIngest()``: building an index
 /// from sorted rows costs a fraction of updating it row by row, and its pages come out full. The
 /// contract above holds throughout; a process that dies in between leaves the indexes missing,
 /// queries stay correct (only slower), and the next writer to open the store builds them.
@@ -179,10 +179,10 @@ public final class FlowStore {
         // Rebuilding costs as much as the rows held: only worth it when they are few next to what
         // comes (the estimate counts files already stored too, which a rerun skips).
         guard held * 4 <= Int64(expectedRecords) else { return }
-        try transaction(StoreSchema.dropIndexStatements)
+        try transaction(StoreSchema.dropBulkIndexStatements)
         indexesDeferred = true
         // Without indexes a commit appends pages; larger groups share rollup keys across more files.
-        groupRecords = max(groupRecords, 4_000_000)
+        groupRecords = max(groupRecords, 16_000_000)
     }
 
     /// Commits what is pending and refreshes the planner's statistics. Call at the end of an
@@ -350,8 +350,9 @@ public final class FlowStore {
         // Its rows leave the group's rollups first (read back while they are still there); the
         // writer's lookup maps may hold ids that the rollback removes, so it starts afresh with
         // the rollups of the sources committed earlier in this transaction.
-        var rollups: RollupTable?
+        var rollups: RollupAccumulator?
         if let writer, (try? writer.subtractRows(from: pending.firstRow)) != nil { rollups = writer.rollups }
+        let lost = writer?.rollups
         writer = nil
         if let rollups, (try? db.execute("ROLLBACK TO source; RELEASE source")) != nil {
             if let rebuilt = try? FlowRowWriter(connection: db, rollups: rollups) {
@@ -361,6 +362,7 @@ public final class FlowStore {
         }
         // SQLite may already have rolled the whole transaction back (disk full, I/O error), or
         // the group's rollups are lost: either way the whole group goes, rows and rollups together.
+        _ = lost?.take()
         try? db.execute("ROLLBACK")
         inTransaction = false
         recordsInTransaction = 0

@@ -29,8 +29,14 @@ struct RollupTable {
     private static let packedAbsent: UInt64 = valueMask
     private static let empty = UInt64.max
 
-    private var keys: [UInt64]
-    private var counts: [Counts]
+    /// A key with its sums, side by side: an add touches one cache line, where separate key and
+    /// sum arrays cost two misses once the table outgrows the caches.
+    private struct Slot {
+        var key: UInt64
+        var counts: Counts
+    }
+
+    private var slots: [Slot]
     private var shift: UInt64
     private(set) var packedCount = 0
     private var others: [Key: Counts] = [:]
@@ -38,8 +44,7 @@ struct RollupTable {
     init(capacity: Int = 1 << 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = Array(repeating: Self.empty, count: size)
-        counts = Array(repeating: Counts(), count: size)
+        slots = Array(repeating: Slot(key: Self.empty, counts: Counts()), count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
@@ -63,63 +68,56 @@ struct RollupTable {
         }
         let packedValue = value == Self.absent ? Self.packedAbsent : value
         let key = UInt64(dimension) << (Self.valueBits + Self.hourBits) | UInt64(hourIndex) << Self.valueBits | packedValue
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        let mask = keys.count - 1
-        while true {
-            let found = keys[slot]
-            if found == key { break }
-            if found == Self.empty {
-                keys[slot] = key
-                packedCount += 1
-                if packedCount * 2 > keys.count {
-                    grow()
-                    add(dimension, hour: hour, value: value, sums)
-                    return
+        let shift = self.shift
+        let isNew = slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            var isNew = false
+            while true {
+                let found = slots[slot].key
+                if found == key { break }
+                if found == Self.empty {
+                    slots[slot].key = key
+                    isNew = true
+                    break
                 }
-                break
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
+            slots[slot].counts.add(flows: sums.flows, packets: sums.packets, bytes: sums.bytes)
+            return isNew
         }
-        counts[slot].add(flows: sums.flows, packets: sums.packets, bytes: sums.bytes)
+        if isNew {
+            packedCount += 1
+            if packedCount * 2 > slots.count { grow() }
+        }
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldCounts = counts
-        let size = keys.count * 2
-        keys = Array(repeating: Self.empty, count: size)
-        counts = Array(repeating: Counts(), count: size)
+        let old = slots
+        let size = slots.count * 2
+        slots = Array(repeating: Slot(key: Self.empty, counts: Counts()), count: size)
         shift -= 1
         let mask = size - 1
-        for (index, key) in oldKeys.enumerated() where key != Self.empty {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while keys[slot] != Self.empty { slot = (slot + 1) & mask }
-            keys[slot] = key
-            counts[slot] = oldCounts[index]
+        for entry in old where entry.key != Self.empty {
+            var slot = Int(truncatingIfNeeded: (entry.key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while slots[slot].key != Self.empty { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 
     /// Every key with its sums (keys whose flows were all taken away included, with zero flows).
     func forEach(_ body: (Key, Counts) throws(StoreError) -> Void) throws(StoreError) {
-        for (index, key) in keys.enumerated() where key != Self.empty {
+        for entry in slots where entry.key != Self.empty {
+            let key = entry.key
             let packedValue = key & Self.valueMask
             try body(
                 Key(
                     dimension: UInt8(truncatingIfNeeded: key >> (Self.valueBits + Self.hourBits)),
                     hour: Int64((key >> Self.valueBits) & ((1 << Self.hourBits) - 1)) * 3600,
                     value: packedValue == Self.packedAbsent ? Self.absent : packedValue),
-                counts[index])
+                entry.counts)
         }
         for (key, value) in others { try body(key, value) }
-    }
-
-    mutating func removeAll() {
-        if packedCount > 0 {
-            for index in keys.indices { keys[index] = Self.empty }
-            for index in counts.indices { counts[index] = Counts() }
-        }
-        packedCount = 0
-        others.removeAll()
     }
 }
 

@@ -131,6 +131,13 @@ public enum StoreSchema {
 
     static var dropIndexStatements: [String] { flowIndexes.map { "DROP INDEX IF EXISTS \($0.name)" } }
 
+    /// What a bulk ingest drops and builds again at its end: the indexes of every row. The
+    /// partial index stays: it holds about 1% of rows, and keeping it up to date row by row cost
+    /// less than the extra scan of the table that building it takes (0.9 s against 1 s on 10 M rows).
+    static var dropBulkIndexStatements: [String] {
+        flowIndexes.filter { $0.partial == nil }.map { "DROP INDEX IF EXISTS \($0.name)" }
+    }
+
     /// The SQL expression of a field in the `flows` view (`r` rows, `x` extras, `c` context,
     /// `s`/`d`/`ps`/`pd` addresses).
     static func viewExpression(_ field: FlowField) -> String {

@@ -364,7 +364,8 @@ import Testing
         let store = try FlowStore(path: dir + "/flows.db")
         try store.prepareBulkIngest(expectedRecords: 1_000_000)
         #expect(store.indexesDeferred)
-        #expect(try Self.names(store) == [])
+        // The partial index (a few rows) is kept up to date as rows go in.
+        #expect(try Self.names(store) == [.text("flow_rows_ssh_rdp")])
         let sink = StoreSink(store: store)
         let runner = ScanRunner(options: ScanOptions(sources: [dir + "/a.log"]))
         runner.sinks.append(sink)
