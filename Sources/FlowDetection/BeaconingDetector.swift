@@ -13,6 +13,9 @@ final class BeaconingDetector {
     /// is a flat index, not a dictionary.
     @exclusivity(unchecked) private var keys = KeyIndex()
     @exclusivity(unchecked) private var tracks: [Track] = []
+    /// By slot: the track's newest event time, kept flat beside the tracks so that a sweep
+    /// reads one array rather than every track object.
+    @exclusivity(unchecked) private var lastSeen: [Int64] = []
     private let minEvents: Int
     private let minSpan: Int64
     private let maxJitter: Double
@@ -29,7 +32,6 @@ final class BeaconingDetector {
         @exclusivity(unchecked) var initiator: IPAddress
         @exclusivity(unchecked) var responder: IPAddress
         @exclusivity(unchecked) var port: UInt16
-        @exclusivity(unchecked) var last: Int64 = .min
         init(initiator: IPAddress, responder: IPAddress, port: UInt16) {
             self.initiator = initiator
             self.responder = responder
@@ -53,12 +55,16 @@ final class BeaconingDetector {
         guard !facts.isResponse else { return }
         let key = WindowKey(a: facts.initiator, b: facts.responder, c: WindowKey.number(UInt64(facts.servicePort)))
         let (slot, inserted) = keys.insert(key)
-        if inserted { tracks.append(Track(initiator: facts.initiator, responder: facts.responder, port: facts.servicePort)) }
+        if inserted {
+            tracks.append(Track(initiator: facts.initiator, responder: facts.responder, port: facts.servicePort))
+            lastSeen.append(facts.time)
+        } else if facts.time > lastSeen[slot] {
+            lastSeen[slot] = facts.time
+        }
         let track = tracks[slot]
         track.bytes &+= record.pointee.bytes
         track.packets &+= record.pointee.packets
         if track.interface == .empty { track.interface = record.interfaceSymbol }
-        track.last = max(track.last, facts.time)
         // A connection is counted once, by its client port: a long connection spans several
         // aggregation intervals and so several records, which are not separate beacons.
         let clientPort = facts.isResponse ? record.pointee.dstport : record.pointee.srcport
@@ -72,15 +78,17 @@ final class BeaconingDetector {
     /// Judges and drops keys idle past the watermark by more than the longest interval.
     func expire(before watermark: Int64, _ book: inout AlertBook) {
         let horizon = watermark - Int64(maxInterval) * 2
-        for track in tracks where track.last < horizon { evaluate(track, &book) }
-        let kept = keys.compact { tracks[$0].last >= horizon }
+        for slot in lastSeen.indices where lastSeen[slot] < horizon { evaluate(tracks[slot], &book) }
+        let kept = keys.compact { lastSeen[$0] >= horizon }
         tracks.keepInPlace(kept)
+        lastSeen.keepInPlace(kept)
     }
 
     func evaluateAll(_ book: inout AlertBook) {
         for track in tracks { evaluate(track, &book) }
         keys.removeAll()
         tracks.removeAll()
+        lastSeen.removeAll()
     }
 
     private func evaluate(_ track: Track, _ book: inout AlertBook) {

@@ -103,12 +103,15 @@ extension Array {
     /// returns them), in order, moved to the front, and drops the rest.
     ///
     /// Moved in place: building a new array of the kept elements retained each one and released
-    /// the old array's, every sweep, for every key still open.
+    /// the old array's, every sweep, for every key still open; so did the array's own `swapAt`
+    /// (2.5% of a scan's samples in retain and release), which the buffer's moves do not.
     mutating func keepInPlace(_ kept: [Int]) {
         guard kept.count != count else { return }
         // Everything between a kept element's new and old position is dropped, so swapping
         // moves kept elements forward in order and dropped ones back.
-        for (position, old) in kept.enumerated() where position != old { swapAt(position, old) }
+        withUnsafeMutableBufferPointer { buffer in
+            for (position, old) in kept.enumerated() where position != old { buffer.swapAt(position, old) }
+        }
         removeLast(count - kept.count)
     }
 }

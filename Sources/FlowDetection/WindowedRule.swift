@@ -15,6 +15,9 @@ final class WindowedRule {
     private let keyContext: KeyContext
     @exclusivity(unchecked) private var keys = KeyIndex()
     @exclusivity(unchecked) private var windows: [WindowState] = []
+    /// By slot: the newest event time of the key's window (its `maxTime`), kept flat beside the
+    /// windows so that a sweep reads one array rather than every window object.
+    @exclusivity(unchecked) private var newest: [Int64] = []
 
     init(rule: CompiledRule, aggregate: Aggregation, keyContext: KeyContext) {
         self.rule = rule
@@ -29,7 +32,12 @@ final class WindowedRule {
     func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         let key = WindowKey.make(aggregate.by, record, facts, keyContext)
         let (slot, inserted) = keys.insert(key)
-        if inserted { windows.append(WindowState()) }
+        if inserted {
+            windows.append(WindowState())
+            newest.append(facts.time)
+        } else if facts.time > newest[slot] {
+            newest[slot] = facts.time
+        }
         let state = windows[slot]
         state.bytes &+= record.pointee.bytes
         state.packets &+= record.pointee.packets
@@ -73,8 +81,9 @@ final class WindowedRule {
     /// Drops the windows of keys that no record within the lateness allowance can extend.
     func expire(before watermark: Int64) {
         let horizon = watermark - aggregate.windowSeconds
-        let kept = keys.compact { windows[$0].maxTime >= horizon }
+        let kept = keys.compact { newest[$0] >= horizon }
         windows.keepInPlace(kept)
+        newest.keepInPlace(kept)
     }
 
     /// Raises an open alert's count; the sampled values are refreshed only when the count has
