@@ -98,17 +98,21 @@ func benchDecode(_ name: String, fields: [FlowField], recordCount: Int) {
         var decoded = 0
         let time = seconds {
             var decoder = FlowTextDecoder(fileName: name)
-            var batches = [FlowBatch(capacity: 8192)]
+            // Sized per chunk as ParallelDecoder sizes it: a batch that has to grow copies every
+            // record decoded so far.
+            let chunkSize = 1 << 20
+            let batchCapacity = chunkSize / 90 + 16
+            var batches = [FlowBatch(capacity: batchCapacity)]
             text.withUnsafeBytes { raw in
                 var offset = 0
-                // Feed 1 MiB chunks as the source layer does, recycling the batch.
+                // Feed 1 MiB chunks as the source layer does, with a new batch for each.
                 while offset < raw.count {
-                    let end = min(raw.count, offset + (1 << 20))
+                    let end = min(raw.count, offset + chunkSize)
                     let consumed = try! decoder.decode(
                         UnsafeRawBufferPointer(rebasing: raw[offset..<end]), isFinal: end == raw.count, into: &batches)
                     offset += consumed == 0 ? end - offset : consumed
                     for b in batches { decoded += b.records.count }
-                    batches = [FlowBatch(capacity: 8192)]
+                    batches = [FlowBatch(capacity: batchCapacity)]
                 }
             }
             precondition(decoder.counters.malformedTotal == 0, "benchmark input must decode cleanly")

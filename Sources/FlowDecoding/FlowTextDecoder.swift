@@ -29,10 +29,7 @@ public struct FlowTextDecoder {
     private var hasExtras = false
     private var isV2Default = false
     private var extrasPending = true
-    private static let cacheWidth = 64
-    private var cacheBytes: [UInt8] = []
-    private var cacheLengths: [Int] = []
-    private var cacheSymbols: [Symbol] = []
+    private var symbols = TokenSymbolCache(columns: 0)
 
     public init(plan: ColumnPlan = .v2Default, fileName: String, strict: Bool = false, firstLine: Int = 0) {
         self.plan = plan
@@ -48,9 +45,7 @@ public struct FlowTextDecoder {
         hasExtras = !plan.extraNames.isEmpty
         isV2Default = plan == .v2Default
         extrasPending = true
-        cacheBytes = [UInt8](repeating: 0, count: ops.count * Self.cacheWidth)
-        cacheLengths = [Int](repeating: -1, count: ops.count)
-        cacheSymbols = [Symbol](repeating: .empty, count: ops.count)
+        symbols = TokenSymbolCache(columns: ops.count)
     }
 
     /// Replaces the column plan (a header line does this by itself).
@@ -228,8 +223,9 @@ public struct FlowTextDecoder {
     private static let runLineLimit = 448
     private static let runSlack = 16
     /// Records appended blank at a time by the run, then filled in place: per-record appends
-    /// cost a uniqueness and capacity check each.
-    private static let runBlock = 128  // the size of `DefaultRunConstants.blankBlock`
+    /// cost a uniqueness and capacity check each. 32 blank records (10 KB) stay in the
+    /// first-level cache; a block of 128 was read from the second level on every copy.
+    private static let runBlock = 32  // the size of `DefaultRunConstants.blankBlock`
     /// The shortest line of the default layout is longer than this, so a block never needs more
     /// records than its bytes can hold lines.
     private static let runShortestLine = 40
@@ -293,7 +289,7 @@ public struct FlowTextDecoder {
         var i = 0
         guard let version = SWARParsing.number(p, &i), version <= 255,
             let account = runText(column: 1, p, &i), let interface = runText(column: 2, p, &i),
-            let source = Self.runAddress(p, &i), let destination = Self.runAddress(p, &i),
+            Self.runAddress(p, &i, into: &record.pointee.srcaddr), Self.runAddress(p, &i, into: &record.pointee.dstaddr),
             let sourcePort = SWARParsing.number(p, &i), sourcePort <= 65535,
             let destinationPort = SWARParsing.number(p, &i), destinationPort <= 65535,
             let proto = SWARParsing.number(p, &i), proto <= 255,
@@ -327,8 +323,6 @@ public struct FlowTextDecoder {
         let raw = UnsafeMutableRawPointer(record)
         raw.storeBytes(of: account, toByteOffset: runConstants.accountOffset, as: Symbol.self)
         raw.storeBytes(of: interface, toByteOffset: runConstants.interfaceOffset, as: Symbol.self)
-        record.pointee.srcaddr = source
-        record.pointee.dstaddr = destination
         record.pointee.srcport = sourcePort16
         record.pointee.dstport = destinationPort16
         record.pointee.proto = proto8
@@ -343,40 +337,42 @@ public struct FlowTextDecoder {
         return lineEnd + 1
     }
 
-    /// An id token followed by one space, from the previous line's value for this column when it
-    /// repeats (it usually does), else through the interner.
+    /// An id token followed by one space (not `-`), as a symbol.
     @inline(__always)
     private mutating func runText(column: Int, _ p: UnsafePointer<UInt8>, _ i: inout Int) -> Symbol? {
-        let length = cacheLengths[column]
-        if length > 0 && p[i + length] == 0x20 {
-            let same = cacheBytes.withUnsafeBufferPointer {
-                SWARParsing.equal($0.baseAddress! + column &* Self.cacheWidth, p + i, length)
-            }
-            if same {
-                i += length + 1
-                return cacheSymbols[column]
-            }
-        }
-        let end = Self.tokenEnd(p, i, i + Self.cacheWidth)
-        guard end < i + Self.cacheWidth, p[end] == 0x20, end - i > 1 || p[i] != UInt8(ascii: "-") else { return nil }
-        let symbol = internCached(column, p + i, end - i)
+        let widest = TokenSymbolCache.widest
+        let end = Self.tokenEnd(p, i, i + widest + 1)
+        guard end <= i + widest, p[end] == 0x20, end - i > 1 || p[i] != UInt8(ascii: "-") else { return nil }
+        let symbol = symbols.symbol(column: column, p + i, count: end - i, interner: &interner)
         i = end + 1
         return symbol
     }
 
-    /// An IPv4 address by the word-wide parser, else IPv6 through the general parser.
+    /// An IPv4 address by the word-wide parser, else IPv6 through the general parser, stored
+    /// straight into the record's field; false leaves the line to the general path.
     ///
     /// Static: as an instance method, each call copied the whole decoder (584 bytes) to pass it.
+    /// Returning the address as an optional kept the compiler from inlining it.
     @inline(__always)
-    private static func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
-        if let v4 = SWARParsing.ipv4(p, &i) { return IPAddress(ipv4: v4) }
+    private static func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
+        if let v4 = SWARParsing.ipv4(p, &i) {
+            address = IPAddress(ipv4: v4)
+            return true
+        }
+        guard let v6 = runIPv6(p, &i) else { return false }
+        address = v6
+        return true
+    }
+
+    /// The rare case of ``runAddress(_:_:into:)``, out of line so that the IPv4 path inlines.
+    @inline(never)
+    private static func runIPv6(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
         let end = Self.tokenEnd(p, i, i + 46)
         guard end < i + 46, p[end] == 0x20, let address = IPAddress.parse(UnsafeBufferPointer(start: p + i, count: end - i))
         else { return nil }
         i = end + 1
         return address
     }
-
 
     /// Parses one line's fields into `record` (which starts blank). Returns false when the line
     /// is malformed (already counted).
@@ -476,7 +472,7 @@ public struct FlowTextDecoder {
                 }
             case .text:
                 i = Self.tokenEnd(p, i, n)
-                record.texts[op.slot] = internCached(column - 1, p + tokenStart, i - tokenStart)
+                record.texts[op.slot] = symbols.symbol(column: column - 1, p + tokenStart, count: i - tokenStart, interner: &interner)
             case .action:
                 i = Self.tokenEnd(p, i, n)
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
@@ -550,26 +546,6 @@ public struct FlowTextDecoder {
         }
         while i < n && p[i] > 0x20 { i += 1 }
         return i
-    }
-
-    /// Interns a text value, first checking the value this column had on the previous line:
-    /// account, interface, VPC and subnet ids repeat line after line.
-    @inline(__always)
-    private mutating func internCached(_ column: Int, _ start: UnsafePointer<UInt8>, _ count: Int) -> Symbol {
-        let base = column &* Self.cacheWidth
-        if count == cacheLengths[column] {
-            let equal = cacheBytes.withUnsafeBufferPointer { memEqual($0.baseAddress! + base, start, count) }
-            if equal { return cacheSymbols[column] }
-        }
-        let symbol = interner.intern(UnsafeBufferPointer(start: start, count: count))
-        if count <= Self.cacheWidth {
-            cacheBytes.withUnsafeMutableBufferPointer { buffer in
-                (buffer.baseAddress! + base).update(from: start, count: count)
-            }
-            cacheLengths[column] = count
-            cacheSymbols[column] = symbol
-        }
-        return symbol
     }
 
     @inline(__always)
@@ -663,7 +639,7 @@ private struct DefaultRunConstants {
     let accountOffset = Self.textOffset(.accountID)
     let interfaceOffset = Self.textOffset(.interfaceID)
     /// Shared by all decoders (a decoder lives for one chunk).
-    static let blankBlock = [FlowRecord](repeating: FlowRecord(), count: 128)
+    static let blankBlock = [FlowRecord](repeating: FlowRecord(), count: 32)
     let acceptWord = word("ACCEPT ")
     let rejectWord = word("REJECT ")
 

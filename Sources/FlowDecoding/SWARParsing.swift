@@ -23,7 +23,20 @@ enum SWARParsing {
         return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
-    @usableFromInline static let powersOfTen: [UInt64] = (0...8).map { (0..<$0).reduce(1) { value, _ in value * 10 } }
+    /// 10^n for n in 1...7. A switch, not a static array: a static is a lazy global, and its
+    /// once-check ran for every number of more than eight digits (two timestamps per line).
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> UInt64 {
+        switch n {
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        default: 10_000_000
+        }
+    }
 
     /// An unsigned number of 1…15 digits at `p[i]` followed by one space; advances `i` past the
     /// space.
@@ -43,7 +56,7 @@ enum SWARParsing {
             if more == 8 { return nil }
             value = eightDigits(first)
             if more > 0 {
-                value = value &* powersOfTen[more] &+ eightDigits(second << UInt64(64 - 8 * more))
+                value = value &* powerOfTen(more) &+ eightDigits(second << UInt64(64 - 8 * more))
             }
             length = 8 + more
         }

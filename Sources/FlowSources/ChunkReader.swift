@@ -72,14 +72,20 @@ public final class ChunkReader {
                 .notFlowLog, "an Apache Parquet file has no lines: read it whole (readAllRaw) with ParquetFlowReader",
                 location: file.displayName)
         }
-        var buffer = carry
-        carry = []
-        buffer.reserveCapacity(chunkSize + 4096)
+        var buffer = firstFill()
+        // A read or gzip error: hand out what came before it, the error on the next call.
+        if finished { return try handOut(buffer) }
         var searchFrom = 0
         while true {
+            if let cut = lastNewline(in: buffer, from: searchFrom) {
+                if cut + 1 < buffer.count { carry = Array(buffer[(cut + 1)...]) }
+                buffer.removeSubrange((cut + 1)...)
+                return buffer
+            }
+            // A line longer than the chunk (or the end of the input): grow the chunk.
             let before = buffer.count
             do {
-                try fill(&buffer, upTo: max(chunkSize, before + 65536))
+                try fill(&buffer, upTo: before + 65536)
             } catch {
                 // Hand out the lines we have; the error comes on the next call.
                 pendingError = error
@@ -93,13 +99,41 @@ public final class ChunkReader {
                 }
                 return try handOut(buffer)
             }
-            if let cut = lastNewline(in: buffer, from: searchFrom) {
-                if cut + 1 < buffer.count { carry = Array(buffer[(cut + 1)...]) }
-                buffer.removeSubrange((cut + 1)...)
-                return buffer
-            }
             searchFrom = before
         }
+    }
+
+    /// A new chunk: the carried partial line, then text produced straight into the array's own
+    /// storage up to the chunk size. Inflating into a scratch buffer and appending from there
+    /// copied every byte of text once more.
+    private func firstFill() -> [UInt8] {
+        let carried = carry
+        carry = []
+        let capacity = carried.count + chunkSize
+        var failure: FlowLensError?
+        let buffer = [UInt8](unsafeUninitializedCapacity: capacity) { storage, count in
+            let base = UnsafeMutableRawPointer(storage.baseAddress!)
+            carried.withUnsafeBytes { bytes in
+                if let start = bytes.baseAddress { base.copyMemory(from: start, byteCount: bytes.count) }
+            }
+            count = carried.count
+            while count < capacity {
+                let produced: Int
+                do throws(FlowLensError) {
+                    produced = try produce(into: UnsafeMutableRawBufferPointer(start: base + count, count: capacity - count))
+                } catch {
+                    failure = error
+                    return
+                }
+                if produced == 0 { return }
+                count += produced
+            }
+        }
+        if let failure {
+            pendingError = failure
+            finished = true
+        }
+        return buffer
     }
 
     /// The whole raw (not inflated) content from the current position, for formats that need
@@ -210,51 +244,66 @@ public final class ChunkReader {
     /// Appends text to `buffer` until it holds `target` bytes or the input ends.
     private func fill(_ buffer: inout [UInt8], upTo target: Int) throws(FlowLensError) {
         while buffer.count < target {
-            if inputStart == inputEnd {
-                if inputEOF { return }
-                try refillInput()
-                if inputStart == inputEnd { return }
+            let want = min(target - buffer.count, scratch.count)
+            var failure: FlowLensError?
+            let produced = scratch.withUnsafeMutableBytes { out -> Int in
+                do throws(FlowLensError) {
+                    return try produce(into: UnsafeMutableRawBufferPointer(rebasing: out[0..<want]))
+                } catch {
+                    failure = error
+                    return 0
+                }
             }
-            if let inflater {
-                // Inflate into a scratch buffer allocated once, then append: growing `buffer` by
-                // a run of zeros first costs more than the copy (much more in debug builds).
-                let want = min(target - buffer.count, scratch.count)
-                let start = inputStart
-                let end = inputEnd
-                var failure: FlowLensError?
-                let (consumed, produced) = input.withUnsafeBytes { raw in
-                    scratch.withUnsafeMutableBytes { out in
-                        do throws(FlowLensError) {
-                            return try inflater.inflate(
-                                input: UnsafeRawBufferPointer(rebasing: raw[start..<end]),
-                                output: UnsafeMutableRawBufferPointer(rebasing: out[0..<want]))
-                        } catch {
-                            failure = error
-                            return (0, 0)
-                        }
-                    }
+            scratch.withUnsafeBufferPointer { buffer.append(contentsOf: $0[0..<produced]) }
+            if let failure { throw failure }
+            if produced == 0 { return }
+        }
+    }
+
+    /// Writes the next text into `output` (inflated for gzip), and returns how many bytes; 0 only
+    /// at the end of the input.
+    private func produce(into output: UnsafeMutableRawBufferPointer) throws(FlowLensError) -> Int {
+        while true {
+            if inputStart == inputEnd {
+                if inputEOF { return 0 }
+                try refillInput()
+                if inputStart == inputEnd { return 0 }
+            }
+            guard let inflater else {
+                let take = min(output.count, inputEnd - inputStart)
+                input.withUnsafeBytes { raw in
+                    output.baseAddress!.copyMemory(from: raw.baseAddress! + inputStart, byteCount: take)
                 }
-                scratch.withUnsafeBufferPointer { buffer.append(contentsOf: $0[0..<produced]) }
-                inputStart += consumed
-                textBytes += produced
-                if let failure { throw failure }
-                if consumed == 0 && produced == 0 {
-                    if inputEOF { return }
-                    // Need more input than is buffered: compact and read.
-                    if inputStart > 0 {
-                        input.withUnsafeMutableBytes { raw in
-                            _ = memmove(raw.baseAddress!, raw.baseAddress! + inputStart, inputEnd - inputStart)
-                        }
-                        inputEnd -= inputStart
-                        inputStart = 0
-                    }
-                    try refillInput()
-                }
-            } else {
-                let take = min(target - buffer.count, inputEnd - inputStart)
-                buffer.append(contentsOf: input[inputStart..<(inputStart + take)])
                 inputStart += take
                 textBytes += take
+                return take
+            }
+            let start = inputStart
+            let end = inputEnd
+            var failure: FlowLensError?
+            let (consumed, produced) = input.withUnsafeBytes { raw in
+                do throws(FlowLensError) {
+                    return try inflater.inflate(input: UnsafeRawBufferPointer(rebasing: raw[start..<end]), output: output)
+                } catch {
+                    failure = error
+                    return (0, 0)
+                }
+            }
+            inputStart += consumed
+            textBytes += produced
+            if let failure { throw failure }
+            if produced > 0 { return produced }
+            if consumed == 0 {
+                if inputEOF { return 0 }
+                // Need more input than is buffered: compact and read.
+                if inputStart > 0 {
+                    input.withUnsafeMutableBytes { raw in
+                        _ = memmove(raw.baseAddress!, raw.baseAddress! + inputStart, inputEnd - inputStart)
+                    }
+                    inputEnd -= inputStart
+                    inputStart = 0
+                }
+                try refillInput()
             }
         }
     }
