@@ -204,9 +204,7 @@ struct NativeAtoms {
         let present = reading.present
         let record = reading.record
         for (index, group) in addressGroups.enumerated() {
-            guard let address = Self.address(AddressRole(rawValue: group.read).unsafelyUnwrapped, reading) else {
-                continue
-            }
+            guard let address = reading.address(AddressRole(rawValue: group.read).unsafelyUnwrapped) else { continue }
             if let prefixClass = addressSets.prefixClass(of: address) {
                 let classBits = groupClassBits[index * classCount + prefixClass]
                 // Branch only on the rare cut class: which bits an address sets varies from
@@ -301,39 +299,6 @@ struct NativeAtoms {
             }
         }
         return bits
-    }
-}
-
-extension NativeAtoms {
-    /// The address a read takes from a record; nil when the record lacks it, and then no test
-    /// of it holds, whatever its operator.
-    @inline(__always)
-    static func address(_ role: AddressRole, _ reading: RecordReading) -> IPAddress? {
-        let present = reading.present
-        let record = reading.record
-        switch role {
-        case .initiator, .responder:
-            guard reading.hasBothEnds else { return nil }
-            return (role == .initiator) != reading.isResponse ? record.packetSource : record.packetDestination
-        case .packetSource:
-            guard present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0 else { return nil }
-            return record.packetSource
-        case .packetDestination:
-            guard present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0 else { return nil }
-            return record.packetDestination
-        case .srcaddr:
-            guard present & FlowField.srcaddr.bit != 0 else { return nil }
-            return record.pointee.srcaddr
-        case .dstaddr:
-            guard present & FlowField.dstaddr.bit != 0 else { return nil }
-            return record.pointee.dstaddr
-        case .pktSrcaddr:
-            guard present & FlowField.pktSrcaddr.bit != 0 else { return nil }
-            return record.pointee.pktSrcaddr
-        case .pktDstaddr:
-            guard present & FlowField.pktDstaddr.bit != 0 else { return nil }
-            return record.pointee.pktDstaddr
-        }
     }
 }
 

@@ -339,6 +339,35 @@ struct RecordReading {
             && present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0
         isResponse = record.isResponse
     }
+
+    /// The address a role reads from the record; nil when the record lacks it, and then no test
+    /// of it holds, whatever its operator.
+    @inline(__always)
+    func address(_ role: AddressRole) -> IPAddress? {
+        switch role {
+        case .initiator, .responder:
+            guard hasBothEnds else { return nil }
+            return (role == .initiator) != isResponse ? record.packetSource : record.packetDestination
+        case .packetSource:
+            guard present & (FlowField.pktSrcaddr.bit | FlowField.srcaddr.bit) != 0 else { return nil }
+            return record.packetSource
+        case .packetDestination:
+            guard present & (FlowField.pktDstaddr.bit | FlowField.dstaddr.bit) != 0 else { return nil }
+            return record.packetDestination
+        case .srcaddr:
+            guard present & FlowField.srcaddr.bit != 0 else { return nil }
+            return record.pointee.srcaddr
+        case .dstaddr:
+            guard present & FlowField.dstaddr.bit != 0 else { return nil }
+            return record.pointee.dstaddr
+        case .pktSrcaddr:
+            guard present & FlowField.pktSrcaddr.bit != 0 else { return nil }
+            return record.pointee.pktSrcaddr
+        case .pktDstaddr:
+            guard present & FlowField.pktDstaddr.bit != 0 else { return nil }
+            return record.pointee.pktDstaddr
+        }
+    }
 }
 
 /// Compiled conditions as plain buffers: copied into a local, evaluation touches no reference
@@ -419,42 +448,7 @@ struct NativeCode {
             }
             return inRanges(value, Int(start), Int(count)) != negate
         case .address(let role, let start, let count, let negate):
-            let address: IPAddress
-            switch role {
-            case .initiator, .responder:
-                guard reading.hasBothEnds else { return false }
-                address =
-                    (role == .initiator) != reading.isResponse
-                    ? record.packetSource : record.packetDestination
-            case .packetSource:
-                if present & FlowField.pktSrcaddr.bit != 0 {
-                    address = record.pointee.pktSrcaddr
-                } else if present & FlowField.srcaddr.bit != 0 {
-                    address = record.pointee.srcaddr
-                } else {
-                    return false
-                }
-            case .packetDestination:
-                if present & FlowField.pktDstaddr.bit != 0 {
-                    address = record.pointee.pktDstaddr
-                } else if present & FlowField.dstaddr.bit != 0 {
-                    address = record.pointee.dstaddr
-                } else {
-                    return false
-                }
-            case .srcaddr:
-                guard present & FlowField.srcaddr.bit != 0 else { return false }
-                address = record.pointee.srcaddr
-            case .dstaddr:
-                guard present & FlowField.dstaddr.bit != 0 else { return false }
-                address = record.pointee.dstaddr
-            case .pktSrcaddr:
-                guard present & FlowField.pktSrcaddr.bit != 0 else { return false }
-                address = record.pointee.pktSrcaddr
-            case .pktDstaddr:
-                guard present & FlowField.pktDstaddr.bit != 0 else { return false }
-                address = record.pointee.pktDstaddr
-            }
+            guard let address = reading.address(role) else { return false }
             return inIntervals(address, Int(start), Int(count)) != negate
         case .enumIn(let read, let mask, let negate):
             let raw: UInt8?
