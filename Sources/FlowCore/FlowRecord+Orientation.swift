@@ -71,23 +71,23 @@ extension FlowRecord {
 /// Port classes used to tell a service port from an ephemeral one.
 public enum PortClass {
     /// Ports that are almost always the server side: the system range and the registered ports
-    /// of common services. A bitmap lookup: this runs for every record in every rule.
+    /// of common services. This runs for every record in every rule and in the decoder: the two
+    /// ranges that most ports fall in are answered by one comparison each, the rest by a `switch`
+    /// over constants. A bitmap in a static array cost a lazy-initialisation check (a call) on
+    /// every use.
     @inlinable
     public static func isService(_ port: UInt16) -> Bool {
-        serviceBitmap[Int(port >> 6)] & (1 &<< UInt64(port & 63)) != 0
+        if port < 1024 { return true }
+        if port > 27017 { return false }  // the highest listed below
+        switch port {
+        case 1433, 1521, 2049, 2375, 2376, 2379, 3000, 3306, 3389, 4443, 5000, 5432, 5601, 5671, 5672,
+            5900, 5901, 5902, 5903, 5984, 5985, 5986, 6379, 6443, 7000, 7001, 8000, 8080, 8081, 8088, 8443, 8888,
+            9000, 9042, 9090, 9092, 9093, 9100, 9200, 9300, 9418, 10250, 11211, 15672, 27017:
+            return true
+        default:
+            return false
+        }
     }
-
-    public static let servicePorts: [UInt16] = Array(0..<1024) + [
-        1433, 1521, 2049, 2375, 2376, 2379, 3000, 3306, 3389, 4443, 5000, 5432, 5601, 5671, 5672, 5900, 5901, 5902,
-        5903, 5984, 5985, 5986, 6379, 6443, 7000, 7001, 8000, 8080, 8081, 8088, 8443, 8888, 9000, 9042, 9090, 9092,
-        9093, 9100, 9200, 9300, 9418, 10250, 11211, 15672, 27017,
-    ]
-
-    @usableFromInline static let serviceBitmap: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 1024)
-        for port in servicePorts { bits[Int(port >> 6)] |= 1 << UInt64(port & 63) }
-        return bits
-    }()
 
     /// The dynamic range used by Linux (32768–60999) and Windows/IANA (49152–65535) clients.
     @inlinable
