@@ -11,8 +11,10 @@ import Foundation
 /// The file is decoded once, through the same pipeline as `scan` (so the batches are the ones
 /// detection sees there), and kept in memory. Then each arrangement runs several times and the
 /// best run counts:
-/// - one core, timed by the thread's CPU clock: `DetectionEngine.process` batch by batch, split into the matching stage
-///   (`findMatches`) and the applying stage, and the two together as `scan` would call them;
+/// - one core, timed by the thread's CPU clock: batch by batch, the matching stage
+///   (`findMatches`) and the applying stage (`process(_:matches:)`) over whole batches, and
+///   their sum; then `process(_:)`, which matches and applies each batch in blocks, as `scan`,
+///   tests and `rules test` call it;
 /// - `DetectionSink`: the engine on a thread of its own, fed batch by batch, as `scan` runs it,
 ///   with the process's CPU time beside the wall time.
 ///
@@ -76,7 +78,7 @@ enum DetectionBenchmark {
         report("one core, applying (thread CPU)", applyBest, records)
         report("one core, total (thread CPU)", stagedBest, records)
 
-        // One core through the public one-call API, as tests and `rules test` use it.
+        // One core through the one-call API, as the sink, tests and `rules test` use it.
         var wholeBest = Double.infinity
         for _ in 0..<runs {
             let engine = try! setup.makeEngine()
