@@ -445,6 +445,8 @@ public final class FlowStore {
             try? db.execute("ROLLBACK")
             throw error
         }
+        // The newest rows may be gone: the next writer works out its rowids afresh.
+        writer = nil
         if vacuum { try db.execute("VACUUM") }
         return result
     }

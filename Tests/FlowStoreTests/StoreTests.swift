@@ -140,6 +140,23 @@ import Testing
         let again = try StoreFixture.ingest([dir + "/a.log"], into: db)
         #expect(again.recordsIngested == 0)
     }
+
+    @Test func rowsIngestedAfterAPruneOfEveryRowBelongToTheirOwnSource() throws {
+        let dir = StoreFixture.folder()
+        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        StoreFixture.write(StoreFixture.log.replacingOccurrences(of: "ACCEPT", with: "REJECT"), to: dir + "/b.log")
+        let db = dir + "/flows.db"
+        try StoreFixture.ingest([dir + "/a.log"], into: db)
+        let store = try FlowStore(path: db)
+        #expect(try store.prune(before: 4_000_000_000).flows == 6)
+        // SQLite alone would number the next rows from 1 again, inside a.log's range.
+        try StoreFixture.ingest([dir + "/b.log"], into: db)
+        let rows = try CollectedRows.run(
+            store, "SELECT s.name, count(*) FROM flows f JOIN sources s ON s.id = f.source_id GROUP BY s.name")
+        #expect(rows.rows == [[.text(dir + "/b.log"), .integer(6)]])
+        let reused = try CollectedRows.run(store, "SELECT count(*) FROM flow_rows WHERE rowid <= 6")
+        #expect(reused.rows == [[.integer(0)]])
+    }
 }
 
 @Suite struct StoreQueryTests {
