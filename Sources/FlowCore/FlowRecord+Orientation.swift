@@ -26,7 +26,7 @@ extension FlowRecord {
     }
 
     /// The value ``cacheOrientation()`` stores, for a decoder that has the fields at hand.
-    @inlinable
+    @inlinable @inline(__always)
     public static func orientation(present: UInt64, proto: UInt8, tcpFlags: UInt16, srcport: UInt16, dstport: UInt16)
         -> UInt8
     {
@@ -71,21 +71,25 @@ extension FlowRecord {
 /// Port classes used to tell a service port from an ephemeral one.
 public enum PortClass {
     /// Ports that are almost always the server side: the system range and the registered ports
-    /// of common services. This runs for every record in every rule and in the decoder: the two
-    /// ranges that most ports fall in are answered by one comparison each, the rest by a `switch`
-    /// over constants. A bitmap in a static array cost a lazy-initialisation check (a call) on
-    /// every use.
-    @inlinable
+    /// of common services. This runs for every record in every rule and in the decoder: the
+    /// ranges that most ports fall in are answered by comparisons that inline, the registered
+    /// ports by a `switch` over constants. A bitmap in a static array cost a lazy-initialisation
+    /// check (a call) on every use.
+    @inlinable @inline(__always)
     public static func isService(_ port: UInt16) -> Bool {
-        if port < 1024 { return true }
-        if port > 27017 { return false }  // the highest listed below
+        port < 1024 || (port <= 27017 && isRegisteredService(port))
+    }
+
+    /// The registered ports of common services (27017, MongoDB, is the highest).
+    @usableFromInline
+    static func isRegisteredService(_ port: UInt16) -> Bool {
         switch port {
         case 1433, 1521, 2049, 2375, 2376, 2379, 3000, 3306, 3389, 4443, 5000, 5432, 5601, 5671, 5672,
             5900, 5901, 5902, 5903, 5984, 5985, 5986, 6379, 6443, 7000, 7001, 8000, 8080, 8081, 8088, 8443, 8888,
             9000, 9042, 9090, 9092, 9093, 9100, 9200, 9300, 9418, 10250, 11211, 15672, 27017:
-            return true
+            true
         default:
-            return false
+            false
         }
     }
 
