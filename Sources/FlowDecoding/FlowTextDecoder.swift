@@ -352,7 +352,6 @@ public struct FlowTextDecoder {
     /// straight into the record's field; false leaves the line to the general path.
     ///
     /// Static: as an instance method, each call copied the whole decoder (584 bytes) to pass it.
-    /// Returning the address as an optional kept the compiler from inlining it.
     @inline(__always)
     private static func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
         if let v4 = SWARParsing.ipv4(p, &i) {

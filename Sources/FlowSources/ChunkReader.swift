@@ -26,7 +26,10 @@ public final class ChunkReader {
     private var stream: ByteStream?
     private var inflater: GzipInflater?
     private var input: [UInt8]
-    private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+    /// How much a chunk grows at a time past its size (for a line longer than the chunk).
+    private static let growthStep = 1 << 16
+    /// Where the text of such growth is produced before it is appended.
+    private var scratch = [UInt8](repeating: 0, count: ChunkReader.growthStep)
     private var inputStart = 0
     private var inputEnd = 0
     private var inputEOF = false
@@ -85,7 +88,7 @@ public final class ChunkReader {
             // A line longer than the chunk (or the end of the input): grow the chunk.
             let before = buffer.count
             do {
-                try fill(&buffer, upTo: before + 65536)
+                try fill(&buffer, upTo: before + Self.growthStep)
             } catch {
                 // Hand out the lines we have; the error comes on the next call.
                 pendingError = error
