@@ -120,7 +120,7 @@ final class FlowRowWriter {
         @inline(__always) func has(_ field: FlowField) -> Bool { present & field.bit != 0 }
         let src = has(.srcaddr) ? try lookups.addressID(pointer.pointee.srcaddr) : 0
         let dst = has(.dstaddr) ? try lookups.addressID(pointer.pointee.dstaddr) : 0
-        let context = try lookups.contextID(pointer.pointee)
+        let context = try lookups.contextID(pointer)
         sqlite3_bind_int64(handle, base, context)
         sqlite3_bind_int64(handle, base + 1, src)
         sqlite3_bind_int64(handle, base + 2, dst)
