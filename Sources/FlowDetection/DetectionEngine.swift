@@ -104,7 +104,19 @@ public final class DetectionEngine {
             case .unusualPort(let runtime): Unmanaged.passUnretained(runtime).toOpaque()
             }
         }
-        plan = try MatchPlan(compiled.map(\.filter.expression), sets: sets)
+        // The zone-policy detector judges only records whose responder is in a protected zone:
+        // its match expression gains that test, so that the others (most accepted requests, and
+        // all of them when no zone is protected) are never handed to it.
+        var expressions = compiled.map(\.filter.expression)
+        var planSets = sets
+        for (index, kind) in kinds.enumerated() {
+            guard case .zonePolicy = kind else { continue }
+            var name = "zone_policy_targets"
+            while sets[name] != nil { name += "_" }
+            planSets[name] = ZonePolicyDetector.targets(in: context)
+            expressions[index] = .and(expressions[index], try FilterExpression(parsing: "responder in $\(name)"))
+        }
+        plan = try MatchPlan(expressions, sets: planSets)
         memo = plan.makeMemo()
         var rules: [Int32] = []
         var starts: [Int32] = [0]

@@ -5,25 +5,28 @@ import FlowCore
 /// Events older than the key's newest event minus the window drop out. Records may arrive out of
 /// order: one older than the window's start is ignored for the measure (it could not have been in
 /// the same window), and anything newer extends the window.
-final class WindowState {
+///
+/// A value kept in the rule's flat array, not an object: a scan opens a window for most keys it
+/// sees once, and an object per key cost an allocation, a free at expiry and a reference count
+/// (plus a pointer load) on every record that touched it.
+struct WindowState {
     /// Events in the window (from `head` on), each time with its amount: one array rather than
     /// two, since new keys keep appearing and each array costs allocations as it grows.
-    @exclusivity(unchecked) var events: [WindowEvent] = []
-    @exclusivity(unchecked) var head = 0
-    @exclusivity(unchecked) var runningSum: UInt64 = 0
-    @exclusivity(unchecked) var distinct: [IPAddress: Int64] = [:]
-    @exclusivity(unchecked) var maxTime = Int64.min
-    @exclusivity(unchecked) var firstSeen = Int64.max
-    @exclusivity(unchecked) var bytes: UInt64 = 0
-    @exclusivity(unchecked) var packets: UInt64 = 0
-    @exclusivity(unchecked) var interface: Symbol = .empty
-    @exclusivity(unchecked) var alertIndex: Int?
-    @exclusivity(unchecked) private var prunedCount = 0
-    @exclusivity(unchecked) private var prunedAt = Int64.min / 2
-    @exclusivity(unchecked) var firedAt: Int64 = 0
+    var events: [WindowEvent] = []
+    var head = 0
+    var runningSum: UInt64 = 0
+    var distinct = DistinctTimes()
+    var maxTime = Int64.min
+    var firstSeen = Int64.max
+    var bytes: UInt64 = 0
+    var packets: UInt64 = 0
+    var interface: Symbol = .empty
+    var alertIndex: Int?
+    private var prunedCount = 0
+    private var prunedAt = Int64.min / 2
 
     /// Adds an event and returns the window's measure.
-    func add(time: Int64, amount: UInt64, value: IPAddress?, window: Int64, measure: Aggregation.Measure, threshold: Double)
+    mutating func add(time: Int64, amount: UInt64, value: IPAddress?, window: Int64, measure: Aggregation.Measure, threshold: Double)
         -> Double
     {
         if time > maxTime { maxTime = time }
@@ -31,20 +34,14 @@ final class WindowState {
         let cutoff = maxTime - window
         switch measure {
         case .distinct:
-            if let value, time >= cutoff {
-                if let seen = distinct[value] {
-                    if time > seen { distinct[value] = time }
-                } else {
-                    distinct[value] = time
-                }
-            }
+            if let value, time >= cutoff { distinct.note(value, at: time) }
             // Drop expired values when the count could cross the threshold (exact, before an
             // alert fires), and otherwise only now and then: filtering a large map on every
             // record of a busy key made long scans quadratic.
             let due = Double(distinct.count) >= threshold
                 && (alertIndex == nil || distinct.count >= prunedCount * 2 || maxTime - prunedAt >= window / 8)
             if due || distinct.count > max(4096, prunedCount * 2) {
-                distinct = distinct.filter { $0.value >= cutoff }
+                distinct.removeOlder(than: cutoff)
                 prunedCount = distinct.count
                 prunedAt = maxTime
             }
@@ -70,8 +67,7 @@ final class WindowState {
     /// The earliest event still in the window: where a new alert starts.
     var windowStart: Int64 {
         let cutoff = maxTime == Int64.min ? Int64.min : maxTime
-        var earliest = cutoff
-        for time in distinct.values where time < earliest { earliest = time }
+        var earliest = distinct.earliest(below: cutoff)
         if head < events.count { for event in events[head...] where event.time < earliest { earliest = event.time } }
         return earliest
     }

@@ -38,10 +38,11 @@ final class WindowedRule {
         } else if facts.time > newest[slot] {
             newest[slot] = facts.time
         }
-        let state = windows[slot]
-        state.bytes &+= record.pointee.bytes
-        state.packets &+= record.pointee.packets
-        if state.interface == .empty { state.interface = record.interfaceSymbol }
+        // The window is updated in place in the array: copying it out would retain and release
+        // its arrays on every record.
+        windows[slot].bytes &+= record.pointee.bytes
+        windows[slot].packets &+= record.pointee.packets
+        if windows[slot].interface == .empty { windows[slot].interface = record.interfaceSymbol }
         var amount: UInt64 = 1
         var value: IPAddress?
         switch aggregate.measure {
@@ -49,15 +50,16 @@ final class WindowedRule {
         case .sum(let field), .rate(let field): amount = field == .bytes ? record.pointee.bytes : record.pointee.packets
         case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
         }
-        let measure = state.add(
+        let measure = windows[slot].add(
             time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds, measure: aggregate.measure,
             threshold: aggregate.threshold)
-        if let alertIndex = state.alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
+        if let alertIndex = windows[slot].alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
             book.touch(alertIndex, time: facts.time, bytes: record.pointee.bytes, packets: record.pointee.packets)
-            if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), state, &book) }
+            if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), windows[slot], &book) }
             return
         }
         guard measure >= aggregate.threshold else { return }
+        let state = windows[slot]
         if let maxMeanPacketBytes, state.packets > 0, Double(state.bytes) / Double(state.packets) > maxMeanPacketBytes {
             return
         }
@@ -68,14 +70,13 @@ final class WindowedRule {
         if let position = aggregate.by.firstIndex(where: { $0 == .servicePort || $0 == .dstport }) {
             port = UInt16(truncatingIfNeeded: [key.a, key.b, key.c][position].low)
         }
-        let bytes = state.bytes
-        let packets = state.packets
-        state.alertIndex = book.raise(
+        let alertIndex = book.raise(
             rule: rule, key: keyText, time: state.windowStart, src: src, dst: dst, dstPort: port, count: Int(measure),
-            addCount: false, bytes: bytes, packets: packets, interface: state.interface,
+            addCount: false, bytes: state.bytes, packets: state.packets, interface: state.interface,
             severity: rule.severity(for: record)
         ) { evidence(for: state, measure: measure) }
-        if let alertIndex = state.alertIndex { book.touch(alertIndex, time: facts.time, bytes: 0, packets: 0) }
+        windows[slot].alertIndex = alertIndex
+        if let alertIndex { book.touch(alertIndex, time: facts.time, bytes: 0, packets: 0) }
     }
 
     /// Drops the windows of keys that no record within the lateness allowance can extend.
@@ -104,7 +105,7 @@ final class WindowedRule {
             "measure": .number((measure * 100).rounded() / 100),
         ]
         if case .distinct(let field) = aggregate.measure {
-            let values = state.distinct.keys.sorted().prefix(25).map {
+            let values = state.distinct.values.sorted().prefix(25).map {
                 WindowKey.render($0, as: field, context: keyContext)
             }
             evidence["distinct_" + String(field.rawValue.map { $0 == "-" ? "_" : $0 })] = .list(values)

@@ -53,6 +53,18 @@ final class ZonePolicyDetector {
         }
     }
 
+    /// Every block of a protected zone: the only responders the detector can judge (the zone
+    /// holding an address first must be protected), and so a test the engine adds to the rule's
+    /// match. Empty when no zone is protected.
+    static func targets(in context: NetworkContext) -> CIDRSet {
+        let names = context.zones.map(\.name)
+        var blocks: [CIDR] = []
+        for name in Set(context.policy.protect) {
+            if let index = names.firstIndex(of: name) { blocks += context.zones[index].networks.blocks }
+        }
+        return CIDRSet(blocks)
+    }
+
     /// The first zone holding `address`, as `NetworkContext.zoneIndex(of:)`.
     @inline(__always)
     private func zone(of address: IPAddress) -> Int? {
