@@ -1,4 +1,5 @@
 public import FlowCore
+import CMemory
 
 /// Traffic counters per IP address in an open-addressing table with a multiply-shift hash.
 ///
@@ -55,11 +56,13 @@ public struct AddressTable: Sendable {
         }
     }
 
-    /// Reads the address's home slot and returns a value of it, so that a caller can start the
-    /// memory access for a coming `add` early (see `TrafficStatistics.add(_:)`).
+    /// Starts loading the address's home slot into the cache, so that a coming `add` finds it
+    /// there (see `TrafficStatistics.add(_:)`).
     @inline(__always)
-    public func peek(_ address: IPAddress) -> UInt64 {
-        slots.withUnsafeBufferPointer { $0[Self.slot(address, mask: $0.count - 1)].counter.flows }
+    public func prefetch(_ address: IPAddress) {
+        slots.withUnsafeBufferPointer {
+            flowlens_prefetch_for_write($0.baseAddress! + Self.slot(address, mask: $0.count - 1))
+        }
     }
 
     private mutating func grow() {
