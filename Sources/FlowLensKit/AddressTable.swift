@@ -78,15 +78,12 @@ public struct AddressTable: Sendable {
 
     /// The `n` addresses with the largest `metric`, ties broken by address.
     public func top(_ n: Int, by metric: TrafficMetric) -> [(IPAddress, TrafficCounter)] {
-        var entries: [(IPAddress, TrafficCounter)] = []
-        entries.reserveCapacity(count)
-        for slot in slots where slot.counter.flows != 0 { entries.append((slot.address, slot.counter)) }
-        return Array(
-            entries.sorted {
-                let a = metric.value($0.1)
-                let b = metric.value($1.1)
-                return a != b ? a > b : $0.0 < $1.0
-            }.prefix(n))
+        let used = slots.lazy.filter { $0.counter.flows != 0 }.map { ($0.address, $0.counter) }
+        return selectTop(n, of: used) {
+            let a = metric.value($0.1)
+            let b = metric.value($1.1)
+            return a != b ? a > b : $0.0 < $1.0
+        }
     }
 
     /// Every entry, unordered.

@@ -69,26 +69,14 @@ public struct PairTable: Sendable {
     }
 
     /// The `n` pairs with the largest `metric`, ties broken by the addresses.
-    ///
-    /// A bounded selection rather than a sort: the table can hold millions of pairs.
     public func top(_ n: Int, by metric: TrafficMetric) -> [(Pair, TrafficCounter)] {
-        guard n > 0 else { return [] }
-        func before(_ a: (Pair, TrafficCounter), _ b: (Pair, TrafficCounter)) -> Bool {
+        let used = slots.lazy.filter { $0.counter.flows != 0 }.map { ($0.pair, $0.counter) }
+        return selectTop(n, of: used) { a, b in
             let x = metric.value(a.1)
             let y = metric.value(b.1)
             if x != y { return x > y }
             if a.0.source != b.0.source { return a.0.source < b.0.source }
             return a.0.destination < b.0.destination
         }
-        var best: [(Pair, TrafficCounter)] = []
-        best.reserveCapacity(n + 1)
-        for slot in slots where slot.counter.flows != 0 {
-            let entry = (slot.pair, slot.counter)
-            if best.count == n, let last = best.last, !before(entry, last) { continue }
-            let position = best.firstIndex { before(entry, $0) } ?? best.count
-            best.insert(entry, at: position)
-            if best.count > n { best.removeLast() }
-        }
-        return best
     }
 }
