@@ -14,7 +14,7 @@ struct AddressPrefixTable {
     static let capacity = 32
 
     /// By /16 prefix: its class. Empty when there is no table (too many sets or classes).
-    private let classes: UnsafeMutableBufferPointer<UInt8>
+    private let classes: PagedByteTable
     /// By class: the sets holding every address of the class's prefixes.
     private let inside: UnsafeMutableBufferPointer<UInt32>
     /// By class: the sets holding some addresses of the class's prefixes.
@@ -76,16 +76,11 @@ struct AddressPrefixTable {
                 }
             }
         }
-        self.classes = Self.copy(classes)
-        inside = Self.copy(insideOfClass)
-        partial = Self.copy(partialOfClass)
+        self.classes = PagedByteTable(classes)
+        inside = .copying(insideOfClass)
+        partial = .copying(partialOfClass)
     }
 
-    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
-        _ = buffer.initialize(from: array)
-        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
-    }
 
     /// Frees the buffers; the owner calls it once.
     func deallocate() {
@@ -105,7 +100,7 @@ struct AddressPrefixTable {
     @inline(__always)
     func prefixClass(of address: IPAddress) -> Int? {
         guard !classes.isEmpty && address.high == 0 && address.low >> 32 == 0xFFFF else { return nil }
-        return Int(classes[Int(truncatingIfNeeded: (address.low >> 16) & 0xFFFF)])
+        return Int(classes[UInt16(truncatingIfNeeded: address.low >> 16)])
     }
 
     /// Whether set `set` holds every address of class `prefixClass`'s prefixes (`inside`), and
@@ -121,7 +116,7 @@ struct AddressPrefixTable {
         _ address: IPAddress, set: Int, start: Int, count: Int, in intervals: UnsafeMutableBufferPointer<AddressInterval>
     ) -> Bool {
         if !classes.isEmpty && address.high == 0 && address.low >> 32 == 0xFFFF {
-            let prefixClass = Int(classes[Int(truncatingIfNeeded: (address.low >> 16) & 0xFFFF)])
+            let prefixClass = Int(classes[UInt16(truncatingIfNeeded: address.low >> 16)])
             let bit = UInt32(1) &<< UInt32(truncatingIfNeeded: set)
             // Branch only on the rare cut prefix: whether an address is inside varies from
             // record to record, and a branch on it was mispredicted half the time.

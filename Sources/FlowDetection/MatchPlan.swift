@@ -142,7 +142,14 @@ struct MatchPlan {
         let slotBits = MaskMemo.slotBits
         let keys = memo.keys
         let known = memo.reports
+        var lookahead: UInt64 = 0
         for index in 0..<count {
+            // Reads a record a few places ahead, so that its lines are on their way while this
+            // one is matched: the records come straight from a decoder on another core, and the
+            // first read of a record's fields was a third of the matching time, waited for one
+            // record after another.
+            let ahead = base + min(index &+ Self.lookaheadRecords, count &- 1)
+            lookahead ^= ahead.pointee.present ^ UInt64(bitPattern: ahead.pointee.start) ^ ahead.pointee.dstaddr.low
             let bits = atoms.bits(RecordReading(base + index), code)
             let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
             let reports = out + index * words
@@ -164,7 +171,12 @@ struct MatchPlan {
             keys[slot] = bits
             for word in 0..<words { remembered[word] = reports[word] }
         }
+        memo.lookahead = lookahead
     }
+
+    /// How far ahead ``walkByMasks`` reads: enough records that their loads overlap the
+    /// matching of the ones before, few enough that they are still in cache when their turn comes.
+    private static let lookaheadRecords = 4
 
     /// The walk for any plan: tests evaluated as the walk meets them, `FlowFilter` for the
     /// conditions native code does not cover.
@@ -214,7 +226,10 @@ struct MatchPlan {
         var reports = 0
         var fallbackFilters: [FlowFilter] = []
         let native = NativeConditions()
-        func place(_ index: Int) {
+        // The entries of the conditions a record that is not a request can reach: those outside
+        // every subtree whose root requires `request`.
+        var reachableByOthers: [Int32] = []
+        func place(_ index: Int, underRequest: Bool) {
             guard let filter = nodes[index].filter, let term = nodes[index].term else { return }
             let entry: Int32
             if let compiled = native.compile(term, sets: sets) {
@@ -232,11 +247,18 @@ struct MatchPlan {
                 rulesByReport.append(nodes[index].rules)
             }
             steps.append(Step(entry: entry, report: report, subtreeEnd: 0))
-            for child in nodes[index].children { place(child) }
+            // A conjunction with `request` is false for every other record, whatever its other
+            // terms, and the walk then skips the node's subtree.
+            let requiresRequest = underRequest || Self.terms(of: term).contains(.sense(.request))
+            if !requiresRequest { reachableByOthers.append(entry) }
+            for child in nodes[index].children { place(child, underRequest: requiresRequest) }
             steps[position].subtreeEnd = steps.count
         }
-        for child in nodes[0].children { place(child) }
+        for child in nodes[0].children { place(child, underRequest: false) }
         native.seal()
+        if fallbackFilters.isEmpty {
+            native.evaluateForOthersOnly(native.atoms(reachableFrom: reachableByOthers))
+        }
         self.native = native
         walk = steps
         self.reportOfRule = reportOfRule

@@ -43,11 +43,20 @@ struct NativeAtoms {
     private let tests: UnsafeMutableBufferPointer<NativeTest>
     private let testBits: UnsafeMutableBufferPointer<UInt64>
     /// By port: its class. Empty when no test reads `service-port`.
-    private let portClasses: UnsafeMutableBufferPointer<UInt8>
+    private let portClasses: PagedByteTable
     /// By port class: the bits of the service-port tests that hold for it.
     private let classBits: UnsafeMutableBufferPointer<UInt64>
     /// The address sets of the address lookups, by /16 prefix for IPv4 addresses.
     private let addressSets: AddressPrefixTable
+    /// The address groups and lookups a record that is not a request needs (indices into
+    /// `addressGroups` and `lookups`), and whether it needs the port table: see
+    /// ``evaluateForOthersOnly(_:)``. All of them until then.
+    private var otherGroups: UnsafeMutableBufferPointer<Int32>
+    private var otherLookups: UnsafeMutableBufferPointer<Int32>
+    private var othersReadPorts = true
+    /// Every address group and lookup, in order: what a request needs.
+    private let allGroups: UnsafeMutableBufferPointer<Int32>
+    private let allLookups: UnsafeMutableBufferPointer<Int32>
 
     /// Splits `atoms` (bit `i` for `atoms[i]`) into the service-port table and the tests left.
     ///
@@ -89,6 +98,8 @@ struct NativeAtoms {
                     addLookup(AtomLookup.Key(kind: .number, read: read.rawValue, start: start, count: count), negate: negate, bit: bit)
                 case .enumIn(let read, let mask, let negate):
                     addLookup(AtomLookup.Key(kind: .enumeration, read: read.rawValue, start: Int32(mask), count: 0), negate: negate, bit: bit)
+                case .never:
+                    continue  // Its bit stays clear.
                 default:
                     rest.append(atom)
                     restBits.append(bit)
@@ -162,14 +173,19 @@ struct NativeAtoms {
                 table.append(isCut ? Self.cutMarker : bits)
             }
         }
-        addressLookups = Self.copy(byRead)
-        addressGroups = Self.copy(groups)
-        groupClassBits = Self.copy(table)
-        self.lookups = Self.copy(lookups.filter { $0.kind != .address })
-        tests = Self.copy(rest)
-        testBits = Self.copy(restBits)
-        portClasses = Self.copy(classes)
-        classBits = Self.copy(masks)
+        addressLookups = .copying(byRead)
+        addressGroups = .copying(groups)
+        groupClassBits = .copying(table)
+        let others = lookups.filter { $0.kind != .address }
+        self.lookups = .copying(others)
+        allGroups = .copying(groups.indices.map { Int32($0) })
+        allLookups = .copying(others.indices.map { Int32($0) })
+        otherGroups = allGroups
+        otherLookups = allLookups
+        tests = .copying(rest)
+        testBits = .copying(restBits)
+        portClasses = PagedByteTable(classes)
+        classBits = .copying(masks)
     }
 
     /// Whether IPv4 address lookups go through the prefix table.
@@ -178,8 +194,38 @@ struct NativeAtoms {
     /// Whether the service-port tests go through the port class table.
     var hasPortTable: Bool { !portClasses.isEmpty }
 
+    /// Limits what a record that is not a request evaluates to the address groups, lookups and
+    /// port table that set one of the `needed` atoms; the tests (senses, presence) always run.
+    ///
+    /// Nearly every rule starts with `request`, and a record that is not one (half of them:
+    /// the responses) fails those rules whatever their other tests say, so its mask needs only
+    /// the atoms of the rules that do not require a request (``MatchPlan`` works them out). The
+    /// atoms left out stay clear: such a record's walk never reads them.
+    mutating func evaluateForOthersOnly(_ needed: UInt64) {
+        var groups: [Int32] = []
+        for (index, group) in addressGroups.enumerated() {
+            let bits = addressLookups[Int(group.start)..<Int(group.start + group.count)].reduce(UInt64(0)) {
+                $0 | $1.whenIn | $1.whenOut
+            }
+            if bits & needed != 0 { groups.append(Int32(index)) }
+        }
+        var kept: [Int32] = []
+        for (index, lookup) in lookups.enumerated() where (lookup.whenIn | lookup.whenOut) & needed != 0 {
+            kept.append(Int32(index))
+        }
+        if otherGroups.baseAddress != allGroups.baseAddress { otherGroups.deallocate() }
+        if otherLookups.baseAddress != allLookups.baseAddress { otherLookups.deallocate() }
+        otherGroups = .copying(groups)
+        otherLookups = .copying(kept)
+        othersReadPorts = classBits.contains { $0 & needed != 0 }
+    }
+
     /// Frees the buffers; the owner calls it once, when the code it belongs to is freed.
     func deallocate() {
+        if otherGroups.baseAddress != allGroups.baseAddress { otherGroups.deallocate() }
+        if otherLookups.baseAddress != allLookups.baseAddress { otherLookups.deallocate() }
+        allGroups.deallocate()
+        allLookups.deallocate()
         lookups.deallocate()
         addressLookups.deallocate()
         addressGroups.deallocate()
@@ -191,11 +237,6 @@ struct NativeAtoms {
         addressSets.deallocate()
     }
 
-    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
-        _ = buffer.initialize(from: array)
-        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
-    }
 
     /// The record's mask: bit `i` set when atom `i` holds.
     @inline(__always)
@@ -203,7 +244,11 @@ struct NativeAtoms {
         var bits: UInt64 = 0
         let present = reading.present
         let record = reading.record
-        for (index, group) in addressGroups.enumerated() {
+        // One branch per record on its sense, then loops over the parts it needs.
+        let isRequest = reading.hasBothEnds && !reading.isResponse
+        for index in isRequest ? allGroups : otherGroups {
+            let index = Int(index)
+            let group = addressGroups[index]
             guard let address = reading.address(AddressRole(rawValue: group.read).unsafelyUnwrapped) else { continue }
             if let prefixClass = addressSets.prefixClass(of: address) {
                 let classBits = groupClassBits[index * classCount + prefixClass]
@@ -220,7 +265,8 @@ struct NativeAtoms {
                 bits |= inside ? lookup.whenIn : lookup.whenOut
             }
         }
-        for lookup in lookups {
+        for index in isRequest ? allLookups : otherLookups {
+            let lookup = lookups[Int(index)]
             switch lookup.kind {
             case .address:
                 continue  // In `addressLookups`.
@@ -290,12 +336,12 @@ struct NativeAtoms {
             }
             if holds { bits |= testBits[index] }
         }
-        if !portClasses.isEmpty {
+        if !portClasses.isEmpty && (isRequest || othersReadPorts) {
             let ports = FlowField.srcport.bit | FlowField.dstport.bit
             if reading.present & ports == ports {
                 let record = reading.record
                 let port = reading.isResponse ? record.pointee.srcport : record.pointee.dstport
-                bits |= classBits[Int(portClasses[Int(port)])]
+                bits |= classBits[Int(portClasses[port])]
             }
         }
         return bits

@@ -48,11 +48,6 @@ final class NativeConditions: @unchecked Sendable {
 
     /// Copies the code into buffers that the walk reads without reference counting.
     func seal() {
-        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
-            _ = buffer.initialize(from: array)
-            return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
-        }
         // Each distinct test becomes an atom; the atom form of an instruction tests its bit.
         var atomOf: [NativeTest: Int] = [:]
         var atoms: [NativeTest] = []
@@ -71,12 +66,33 @@ final class NativeConditions: @unchecked Sendable {
                     mask: atom < NativeAtoms.capacity ? UInt64(1) << UInt64(atom) : 0, onTrue: instruction.onTrue,
                     onFalse: instruction.onFalse))
         }
-        let sealedRanges = copy(ranges)
-        let sealedIntervals = copy(intervals)
+        let sealedRanges = UnsafeMutableBufferPointer.copying(ranges)
+        let sealedIntervals = UnsafeMutableBufferPointer.copying(intervals)
         code = NativeCode(
-            instructions: copy(instructions), ranges: sealedRanges, intervals: sealedIntervals,
-            atomInstructions: copy(atomInstructions),
+            instructions: .copying(instructions), ranges: sealedRanges, intervals: sealedIntervals,
+            atomInstructions: .copying(atomInstructions),
             atoms: atoms.count <= NativeAtoms.capacity ? NativeAtoms(atoms, ranges: sealedRanges, intervals: sealedIntervals) : nil)
+    }
+
+    /// The atoms that the code at `entries` can test (see ``seal()``).
+    func atoms(reachableFrom entries: [Int32]) -> UInt64 {
+        var mask: UInt64 = 0
+        var seen = Set<Int32>()
+        var pending = entries.filter { $0 >= 0 }
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            let instruction = code.atomInstructions[Int(next)]
+            mask |= instruction.mask
+            if instruction.onTrue >= 0 { pending.append(instruction.onTrue) }
+            if instruction.onFalse >= 0 { pending.append(instruction.onFalse) }
+        }
+        return mask
+    }
+
+    /// Has records that are not requests evaluate only the `needed` atoms (see
+    /// ``NativeAtoms/evaluateForOthersOnly(_:)``).
+    func evaluateForOthersOnly(_ needed: UInt64) {
+        code.atoms?.evaluateForOthersOnly(needed)
     }
 
     private static let numericFields: Set<FlowField> = [.version, .proto, .srcport, .dstport, .tcpFlags, .packets, .bytes]
@@ -272,6 +288,13 @@ final class NativeConditions: @unchecked Sendable {
             }
         }
         let merged = IntervalSet.merged(blocks.map(AddressInterval.init))
+        if merged.isEmpty {
+            // As for numbers: nothing is in an empty set, and not being in one only takes a value.
+            // In the default configuration `$intel` and `$nat_gateways` are empty, and as set
+            // lookups `src in $intel or dst in $intel` cost two address reads per record.
+            let (first, second) = Self.presence(accessor)
+            return negate ? .present(first, second) : .never
+        }
         let start = intervalStarts[merged] ?? Int32(intervals.count)
         if start == intervals.count {
             intervalStarts[merged] = start
@@ -379,7 +402,7 @@ struct NativeCode {
     /// The instructions again, in atom form, by the same index.
     let atomInstructions: UnsafeMutableBufferPointer<AtomInstruction>
     /// The distinct tests, when there are few enough for one mask.
-    let atoms: NativeAtoms?
+    var atoms: NativeAtoms?
 
     /// Runs the code at `entry` on one record.
     @inline(__always)

@@ -25,10 +25,15 @@ struct WindowState {
     private var prunedCount = 0
     private var prunedAt = Int64.min / 2
 
-    /// Adds an event and returns the window's measure.
-    mutating func add(time: Int64, amount: UInt64, value: IPAddress?, window: Int64, measure: Aggregation.Measure, threshold: Double)
-        -> Double
-    {
+    /// Adds a record's event (and its bytes, packets and interface) and returns the window's
+    /// measure.
+    mutating func add(
+        _ record: UnsafePointer<FlowRecord>, time: Int64, amount: UInt64, value: IPAddress?, window: Int64,
+        measure: Aggregation.Measure, threshold: Double
+    ) -> Double {
+        bytes &+= record.pointee.bytes
+        packets &+= record.pointee.packets
+        if interface == .empty { interface = record.interfaceSymbol }
         if time > maxTime { maxTime = time }
         firstSeen = min(firstSeen, time)
         let cutoff = maxTime - window

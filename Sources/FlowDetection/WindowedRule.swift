@@ -38,11 +38,6 @@ final class WindowedRule {
         } else if facts.time > newest[slot] {
             newest[slot] = facts.time
         }
-        // The window is updated in place in the array: copying it out would retain and release
-        // its arrays on every record.
-        windows[slot].bytes &+= record.pointee.bytes
-        windows[slot].packets &+= record.pointee.packets
-        if windows[slot].interface == .empty { windows[slot].interface = record.interfaceSymbol }
         var amount: UInt64 = 1
         var value: IPAddress?
         switch aggregate.measure {
@@ -50,9 +45,11 @@ final class WindowedRule {
         case .sum(let field), .rate(let field): amount = field == .bytes ? record.pointee.bytes : record.pointee.packets
         case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
         }
+        // The window is updated in place in the array, in one call: copying it out would retain
+        // and release its arrays on every record, and every access checks the array's uniqueness.
         let measure = windows[slot].add(
-            time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds, measure: aggregate.measure,
-            threshold: aggregate.threshold)
+            record, time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds,
+            measure: aggregate.measure, threshold: aggregate.threshold)
         if let alertIndex = windows[slot].alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
             book.touch(alertIndex, time: facts.time, bytes: record.pointee.bytes, packets: record.pointee.packets)
             if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), windows[slot], &book) }
