@@ -77,12 +77,19 @@ T1=$(seconds); echo "one address ($IP2, typical) in one hour: $(elapsed "$T0" "$
 
 echo "== DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)')"
 python3 - "$LOGS/AWSLogs" "$WORK/flows.duckdb" "$TEXT_BYTES" "$Q1" "$Q2" "$WORK" "$IP" "$HOUR" "$IP2" "$HOUR2" <<'PY'
-import os, sys, time, duckdb
+import os, resource, sys, time, duckdb
+# CPU seconds of this process (DuckDB's worker threads included), like FlowLens's figures.
+def cpu_now():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime, usage.ru_stime
+def cpu_since(start):
+    user, system = cpu_now()
+    return f"(cpu {user - start[0]:.2f} user + {system - start[1]:.2f} sys)"
 logs, path, text_bytes, q1, q2, work, ip, hour, ip2, hour2 = sys.argv[1:]
 load = lambda: open('/proc/loadavg').read().split()[0]
 for suffix in ('', '.wal'):
     if os.path.exists(path + suffix): os.remove(path + suffix)
-l = load(); t0 = time.time()
+l = load(); t0 = time.time(); c0 = cpu_now()
 db = duckdb.connect(path)
 db.execute(f"""
 CREATE TABLE vpc_flow_logs AS SELECT
@@ -99,20 +106,20 @@ db.execute("CHECKPOINT")
 t1 = time.time()
 rows = db.execute("SELECT count(*) FROM vpc_flow_logs").fetchone()[0]
 size = os.path.getsize(path)
-print(f"load: {t1 - t0:.2f} s, {int(rows / (t1 - t0))} records/s (load {l})")
+print(f"load: {t1 - t0:.2f} s, {int(rows / (t1 - t0))} records/s (load {l}) {cpu_since(c0)}")
 print(f"file: {size} bytes = {size / int(text_bytes):.3f} x the text")
-l = load(); t0 = time.time()
+l = load(); t0 = time.time(); c0 = cpu_now()
 db.execute(f"COPY ({q1}) TO '{work}/q1-duckdb.csv' (HEADER)")
-print(f"query 1: {time.time() - t0:.2f} s to a file (load {l})")
-l = load(); t0 = time.time()
+print(f"query 1: {time.time() - t0:.2f} s to a file (load {l}) {cpu_since(c0)}")
+l = load(); t0 = time.time(); c0 = cpu_now()
 top = db.execute(q2).fetchall()
-print(f"query 2: {time.time() - t0:.2f} s (load {l})")
-l = load(); t0 = time.time()
+print(f"query 2: {time.time() - t0:.2f} s (load {l}) {cpu_since(c0)}")
+l = load(); t0 = time.time(); c0 = cpu_now()
 n = len(db.execute(f"SELECT * FROM vpc_flow_logs WHERE (sourceaddress = '{ip}' OR destinationaddress = '{ip}') AND starttime >= {hour} AND starttime < {hour} + 3600").fetchall())
-print(f"one address (the busiest) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l})")
-l = load(); t0 = time.time()
+print(f"one address (the busiest) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l}) {cpu_since(c0)}")
+l = load(); t0 = time.time(); c0 = cpu_now()
 n = len(db.execute(f"SELECT * FROM vpc_flow_logs WHERE (sourceaddress = '{ip2}' OR destinationaddress = '{ip2}') AND starttime >= {hour2} AND starttime < {hour2} + 3600").fetchall())
-print(f"one address (typical) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l})")
+print(f"one address (typical) in one hour: {time.time() - t0:.2f} s, {n} rows (load {l}) {cpu_since(c0)}")
 with open(f"{work}/q2-duckdb.csv", "w") as out:
     out.write("ip,total_bytes\n" + "".join(f"{a},{b}\n" for a, b in top))
 PY

@@ -116,6 +116,23 @@ public enum StoreSchema {
     /// - SSH and RDP flows by time, partial: only the rows that match the filter of Athena tutorial
     ///   query 1 and the `ssh-rdp` named query (about 1% of rows). SQLite uses a partial index only
     ///   for a WHERE clause that implies its own, so it serves exactly that filter.
+    ///
+    /// Layouts measured against this one on the 10 M record benchmark (SQLite 3.40.1, building
+    /// each structure from the stored rows): every B-tree of 10 M entries costs SQLite at least
+    /// 5 s here, whichever way it is written (rows appended without a rowid 5.5 s; the narrowest
+    /// index, `(src)`, 5.6 s; each covering address index 10-11.5 s; `(context, start)` 5.7-7.9 s).
+    /// - The table clustered by source (WITHOUT ROWID, or rowids `src << 32 | n` inserted sorted)
+    ///   saves the source index, but the sorted inserts themselves took 11.3 s and 7.6-8.1 s; the
+    ///   rowid variant also needs `likelihood()` hints in the views that hold for one ratio of
+    ///   rows per address only, and query 2 then read whole rows: 7.7-10 s instead of 4.7-5 s.
+    /// - `(src)` and `(dst)` alone build in half the time, but query 2 then reads every row from
+    ///   the table: 20.4 s. Leaving `start` out of the covering indexes saves 3% of their build.
+    /// - Rows inserted presorted with the source index kept up to date cost 5.4 s more than
+    ///   without it (against 10.6 s for CREATE INDEX), but must wait in memory for the end of
+    ///   the load instead of going in while it decodes.
+    /// - Keeping `(context, start)` up to date during a bulk load instead of building it: no gain.
+    /// - Rows of each batch inserted in (src, dst) order instead of line order: the three index
+    ///   builds took 41.6-43.5 CPU seconds against 39.1-39.2, no gain either.
     static let flowIndexes: [(name: String, columns: String, partial: String?)] = [
         ("flow_rows_by_src", "src, dst, start, bytes", nil),
         ("flow_rows_by_dst", "dst, src, start, bytes", nil),
