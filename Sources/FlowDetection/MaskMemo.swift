@@ -10,9 +10,6 @@ final class MaskMemo {
     let keys: UnsafeMutableBufferPointer<UInt64>
     /// By slot: `words` words of the remembered mask's reports.
     let reports: UnsafeMutablePointer<UInt64>
-    /// What the walk's reads ahead loaded, folded together: stored so that the compiler keeps
-    /// the loads (see `MatchPlan.walkByMasks`).
-    var lookahead: UInt64 = 0
 
     init(words: Int) {
         keys = .allocate(capacity: 1 << Self.slotBits)

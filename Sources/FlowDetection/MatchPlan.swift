@@ -142,14 +142,7 @@ struct MatchPlan {
         let slotBits = MaskMemo.slotBits
         let keys = memo.keys
         let known = memo.reports
-        var lookahead: UInt64 = 0
         for index in 0..<count {
-            // Reads a record a few places ahead, so that its lines are on their way while this
-            // one is matched: the records come straight from a decoder on another core, and the
-            // first read of a record's fields was a third of the matching time, waited for one
-            // record after another.
-            let ahead = base + min(index &+ Self.lookaheadRecords, count &- 1)
-            lookahead ^= ahead.pointee.present ^ UInt64(bitPattern: ahead.pointee.start) ^ ahead.pointee.dstaddr.low
             let bits = atoms.bits(RecordReading(base + index), code)
             let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
             let reports = out + index * words
@@ -171,12 +164,7 @@ struct MatchPlan {
             keys[slot] = bits
             for word in 0..<words { remembered[word] = reports[word] }
         }
-        memo.lookahead = lookahead
     }
-
-    /// How far ahead ``walkByMasks`` reads: enough records that their loads overlap the
-    /// matching of the ones before, few enough that they are still in cache when their turn comes.
-    private static let lookaheadRecords = 4
 
     /// The walk for any plan: tests evaluated as the walk meets them, `FlowFilter` for the
     /// conditions native code does not cover.
