@@ -133,4 +133,16 @@ final class RecordingLister: ObjectLister {
         #expect(S3Location(url: "s3://bucket") == S3Location(bucket: "bucket", prefix: ""))
         #expect(S3Location(url: "s3:///x") == nil && S3Location(url: "/local/path") == nil)
     }
+
+    @Test func aFolderWithoutSubfoldersIsListedOnce() throws {
+        let lister = RecordingLister(keys: ["flat/a.log.gz", "flat/b.log.gz"])
+        let objects = try S3ListingPlan(location: S3Location(url: "s3://b/flat/")!, now: 10).objects(using: lister)
+        #expect(objects.map(\.key) == ["flat/a.log.gz", "flat/b.log.gz"])
+        #expect(lister.requests.count == 1)
+        // With a subfolder, the delimiter listing does not hold everything: a second, full one.
+        let nested = RecordingLister(keys: ["top/a.log.gz", "top/sub/b.log.gz"])
+        let all = try S3ListingPlan(location: S3Location(url: "s3://b/top/")!, now: 10).objects(using: nested)
+        #expect(all.map(\.key) == ["top/a.log.gz", "top/sub/b.log.gz"])
+        #expect(nested.requests.map(\.delimiter) == ["/", nil])
+    }
 }

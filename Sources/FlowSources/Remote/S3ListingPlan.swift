@@ -45,10 +45,17 @@ public struct S3ListingPlan: Sendable {
             } else {
                 found = try lister.list(prefix: prefix, delimiter: nil).objects
             }
-        } else if prefix.isEmpty || prefix.hasSuffix("/"),
-            try lister.list(prefix: prefix, delimiter: "/").prefixes.contains(prefix + "AWSLogs/")
-        {
-            try walk(root: prefix + "AWSLogs/", pinned: [], lister: lister, into: &found)
+        } else if prefix.isEmpty || prefix.hasSuffix("/") {
+            let level = try lister.list(prefix: prefix, delimiter: "/")
+            if level.prefixes.contains(prefix + "AWSLogs/") {
+                try walk(root: prefix + "AWSLogs/", pinned: [], lister: lister, into: &found)
+            } else if level.prefixes.isEmpty {
+                // No folders below: the listing just made holds every object, so listing again
+                // without the delimiter would only repeat it.
+                found = level.objects
+            } else {
+                found = try lister.list(prefix: prefix, delimiter: nil).objects
+            }
         } else {
             found = try lister.list(prefix: prefix, delimiter: nil).objects
         }
