@@ -42,7 +42,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .target(
-            name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression"],
+            name: "FlowDetection", dependencies: ["FlowCore", "FlowEnrichment", "FlowExpression", "CMemory"],
             swiftSettings: strictSettings),
         .target(
             name: "FlowSources", dependencies: ["FlowCore", "FlowDecoding", "FlowAWS", "CISAL"],

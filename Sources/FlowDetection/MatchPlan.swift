@@ -1,3 +1,4 @@
+import CMemory
 import FlowCore
 import FlowExpression
 
@@ -133,6 +134,9 @@ struct MatchPlan {
         return found
     }
 
+    /// Records ahead of the walk whose first lines are prefetched.
+    static let prefetchDistance = 4
+
     /// The walk for plans whose tests all fit one atom mask, with the reports of recent masks
     /// remembered in `memo`.
     private static func walkByMasks(
@@ -143,6 +147,12 @@ struct MatchPlan {
         let keys = memo.keys
         let known = memo.reports
         for index in 0..<count {
+            // The records were decoded on another core: their first load here misses, and a
+            // third of the walk's samples sat on it. The lines of a record a few ahead start
+            // loading now (a prefetch past the buffer's end is harmless: it never faults).
+            let ahead = UnsafeRawPointer(base + (index + Self.prefetchDistance))
+            flowlens_prefetch_for_read(ahead)
+            flowlens_prefetch_for_read(ahead + 64)
             let bits = atoms.bits(RecordReading(base + index), code)
             let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
             let reports = out + index * words

@@ -10,4 +10,9 @@ void flowlens_keep_large_blocks_in_heap(int mmap_threshold, int trim_threshold);
 static inline void flowlens_prefetch_for_write(const void *address) {
     __builtin_prefetch(address, 1, 3);
 }
+
+/* The same hint for a line that will only be read. */
+static inline void flowlens_prefetch_for_read(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
 #endif
