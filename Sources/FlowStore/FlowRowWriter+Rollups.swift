@@ -10,7 +10,11 @@ extension FlowRowWriter {
     /// from its root (about twice the time). Keys are ordered by integers that rank their texts
     /// (``KeyOrder``): sorting the entries by comparing their texts took longer than upserting them.
     func flushRollups() throws(StoreError) {
-        let group = rollups.take()
+        try Self.writeRollups(rollups.take(), lookups: lookups, connection: connection)
+    }
+
+    /// Adds a group of rollups into `flows_hourly` and `flows_totals` (see ``flushRollups()``).
+    static func writeRollups(_ group: RollupTable, lookups: StoreLookups, connection: SQLiteConnection) throws(StoreError) {
         guard !group.isEmpty else { return }
         var totals = RollupTable(capacity: max(1 << 16, group.packedCount / 4))
         let addressDimension = UInt8(StoreSchema.totalDimensions.count - 1)

@@ -134,12 +134,12 @@ final class FlowRowWriter {
             sqlite3_bind_null(handle, duration)
         }
         rollups.append(
-            rollupRow(
-                hour: has(.start) ? Self.hour(start) : 0, src: src, dst: dst,
+            RollupRow(
+                hour: has(.start) ? Self.hour(start) : 0, src: UInt64(src), dst: UInt64(dst),
                 dstport: has(.dstport) ? UInt64(pointer.pointee.dstport) : RollupTable.absent,
                 proto: has(.proto) ? UInt64(pointer.pointee.proto) : RollupTable.absent, context: context,
                 packets: has(.packets) ? Int64(bitPattern: pointer.pointee.packets) : 0,
-                bytes: has(.bytes) ? Int64(bitPattern: pointer.pointee.bytes) : 0))
+                bytes: has(.bytes) ? Int64(bitPattern: pointer.pointee.bytes) : 0, lookups: lookups))
     }
 
     private func writeExtras(_ pointer: UnsafePointer<FlowRecord>, row: Int64) throws(StoreError) {
@@ -180,7 +180,7 @@ final class FlowRowWriter {
     }
 
     @inline(__always)
-    private static func number(_ record: UnsafePointer<FlowRecord>, _ field: FlowField) -> Int64 {
+    static func number(_ record: UnsafePointer<FlowRecord>, _ field: FlowField) -> Int64 {
         switch field {
         case .srcport: Int64(record.pointee.srcport)
         case .dstport: Int64(record.pointee.dstport)
@@ -203,20 +203,6 @@ final class FlowRowWriter {
     @inline(__always)
     static func hour(_ start: Int64) -> Int64 { start - ((start % 3600) + 3600) % 3600 }
 
-    /// One row's rollup keys. Interface and action come from the row's context, so that a row
-    /// read back gives the same keys.
-    @inline(__always)
-    private func rollupRow(
-        hour: Int64, src: Int64, dst: Int64, dstport: UInt64, proto: UInt64, context: Int64, packets: Int64,
-        bytes: Int64
-    ) -> RollupRow {
-        let a = RollupTable.absent
-        let (interface, action) = lookups.rollupKeys(ofContext: context)
-        return RollupRow(
-            hour: hour, src: src == 0 ? a : UInt64(src), dst: dst == 0 ? a : UInt64(dst), dstport: dstport,
-            proto: proto, interface: interface, action: action, packets: packets, bytes: bytes)
-    }
-
     /// Takes the rows from `firstRow` on (the open source, about to roll back) away from the
     /// rollups, reading them back from the open transaction.
     func subtractRows(from firstRow: Int64) throws(StoreError) {
@@ -227,11 +213,11 @@ final class FlowRowWriter {
         var rows: [RollupRow] = []
         while try statement.step() {
             rows.append(
-                rollupRow(
-                    hour: statement.isNull(7) ? 0 : Self.hour(statement.int64(7)), src: statement.int64(0),
-                    dst: statement.int64(1), dstport: statement.isNull(2) ? a : UInt64(statement.int64(2)),
+                RollupRow(
+                    hour: statement.isNull(7) ? 0 : Self.hour(statement.int64(7)), src: UInt64(statement.int64(0)),
+                    dst: UInt64(statement.int64(1)), dstport: statement.isNull(2) ? a : UInt64(statement.int64(2)),
                     proto: statement.isNull(3) ? a : UInt64(statement.int64(3)), context: statement.int64(4),
-                    packets: statement.int64(5), bytes: statement.int64(6)))
+                    packets: statement.int64(5), bytes: statement.int64(6), lookups: lookups))
         }
         rollups.add(rows, sign: -1)
     }

@@ -12,17 +12,25 @@ import Glibc
 /// small files does not pay one disk sync per file; a process that dies loses the uncommitted
 /// group whole, never part of a source. Not thread-safe: one writer per store.
 ///
-/// A large ingest into a small store (see ``prepareBulkIngest(expectedRecords:)``) drops the
-/// indexes of every row of `flow_rows` first and builds them again in ``finishIngest()``: building an index
+/// A large ingest into a store without flows (see ``prepareBulkIngest(expectedRecords:)``) writes
+/// the pages of `flow_rows` and its indexes itself, into a copy of the store that replaces the
+/// file at the end (``FlowBulkLoad``): a process that dies leaves the store as it was. A large
+/// ingest into a small store drops the indexes of every row of `flow_rows` first and builds them again in ``finishIngest()``: building an index
 /// from sorted rows costs a fraction of updating it row by row, and its pages come out full. The
 /// contract above holds throughout; a process that dies in between leaves the indexes missing,
 /// queries stay correct (only slower), and the next writer to open the store builds them.
 public final class FlowStore {
     public let path: String
     public let readOnly: Bool
-    let db: SQLiteConnection
-    private var writer: FlowRowWriter?
-    private var current: PendingSource?
+    let busyTimeoutMilliseconds: Int32
+    /// Replaced once, when a bulk load's copy takes the file's place.
+    var db: SQLiteConnection
+    var writer: FlowRowWriter?
+    /// The load that writes pages itself, while one runs (see ``prepareBulkIngest(expectedRecords:)``).
+    var bulk: FlowBulkLoad?
+    /// Why the bulk load cannot finish (its pages may be incomplete): it is then thrown away.
+    var bulkFailure: StoreError?
+    var current: PendingSource?
     /// True while a grouping transaction is open.
     private var inTransaction = false
     private var recordsInTransaction = 0
@@ -61,6 +69,7 @@ public final class FlowStore {
         }
         self.path = path
         self.readOnly = readOnly
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         db = try SQLiteConnection(path: path, readOnly: readOnly, create: !readOnly)
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         // Before the schema check, which may create a temporary view: setting `temp_store` drops
@@ -168,13 +177,15 @@ public final class FlowStore {
 
     /// Prepares for an ingest of about `expectedRecords` records (an estimate from file sizes).
     ///
-    /// When they are at least ``bulkIngestRecords`` and four times as many as the store holds,
-    /// the flow indexes are dropped now, committed, and built again by ``finishIngest()``. Call it
-    /// before the first source.
+    /// When they are at least ``bulkIngestRecords``: into a store without flows or sources, the
+    /// load writes its pages itself (``FlowBulkLoad``) until ``finishIngest()``; otherwise, when
+    /// they are four times as many as the store holds, the flow indexes are dropped now,
+    /// committed, and built again by ``finishIngest()``. Call it before the first source.
     public func prepareBulkIngest(expectedRecords: Int) throws(StoreError) {
-        guard !readOnly, !indexesDeferred, !inTransaction, current == nil,
+        guard !readOnly, !indexesDeferred, bulk == nil, !inTransaction, current == nil,
             expectedRecords >= Self.bulkIngestRecords
         else { return }
+        if expectedRecords <= FlowBulkLoad.maximumRows, try startBulkLoad() { return }
         let held = try db.scalar("SELECT max(rowid) FROM flow_rows") ?? 0
         // Rebuilding costs as much as the rows held: only worth it when they are few next to what
         // comes (the estimate counts files already stored too, which a rerun skips).
@@ -192,6 +203,7 @@ public final class FlowStore {
     /// served by skip-scanning the `(context, start)` index. A sample of each index is enough.
     public func finishIngest() throws(StoreError) {
         if current != nil { rollbackSource() }
+        try endBulkLoad()
         try flush()
         if indexesDeferred {
             try buildIndexes()
@@ -199,9 +211,14 @@ public final class FlowStore {
         }
         if wroteRows {
             wroteRows = false
-            try db.execute("PRAGMA analysis_limit = 1000; ANALYZE")
-            try correctLeadingColumnStatistics()
+            try Self.refreshStatistics(db)
         }
+    }
+
+    /// Refreshes the planner's statistics from a sample of each index (see ``finishIngest()``).
+    static func refreshStatistics(_ db: SQLiteConnection) throws(StoreError) {
+        try db.execute("PRAGMA analysis_limit = 1000; ANALYZE")
+        try correctLeadingColumnStatistics(db)
     }
 
     /// Replaces the sampled rows-per-value of the address and context indexes with what the
@@ -211,7 +228,7 @@ public final class FlowStore {
     /// has 36; the planner then sorts all rows for a GROUP BY on an address instead of walking
     /// `addresses` in order (ten times slower). Dividing the rows by the addresses (or contexts)
     /// stored is exact enough and costs two lookups, where a full ANALYZE reads every index.
-    private func correctLeadingColumnStatistics() throws(StoreError) {
+    private static func correctLeadingColumnStatistics(_ db: SQLiteConnection) throws(StoreError) {
         let addresses = max(1, try db.scalar("SELECT max(id) FROM addresses") ?? 1)
         let contexts = max(1, try db.scalar("SELECT count(*) FROM contexts") ?? 1)
         let read = try db.prepare("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'flow_rows'")
@@ -240,7 +257,8 @@ public final class FlowStore {
 
     /// Commits the sources finished so far (the open one, if any, stays open).
     public func flush() throws(StoreError) {
-        guard inTransaction, current == nil else { return }
+        // A bulk load commits everything at its end.
+        guard inTransaction, current == nil, bulk == nil else { return }
         do {
             try writer?.flushRollups()
             try db.execute("COMMIT")
@@ -259,6 +277,7 @@ public final class FlowStore {
 
     /// The name under which content with this hash was ingested, or nil when it is new.
     public func knownSource(hash: String) throws(StoreError) -> String? {
+        if let bulk { return bulk.knownSource(hash: hash) }
         let statement = try db.prepare("SELECT name FROM sources WHERE hash = ?")
         statement.bind(1, hash)
         return try statement.step() ? statement.text(0) : nil
@@ -267,6 +286,18 @@ public final class FlowStore {
     /// Starts the transaction of one source.
     public func beginSource(name: String, hash: String, size: Int) throws(StoreError) {
         precondition(current == nil, "beginSource while another source is open")
+        if bulk != nil, let failure = bulkFailure { throw failure }
+        if let bulk, bulk.rows.count >= FlowBulkLoad.maximumRows / 2 {
+            // Past half of what a bulk load keeps in memory: it ends here (a source may be
+            // large), and the rest goes in through SQLite.
+            try endBulkLoad()
+        }
+        if let bulk {
+            bulk.beginSource()
+            current = PendingSource(name: name, hash: hash, size: size, firstRow: bulk.nextRow)
+            sourceID = bulk.nextSourceID
+            return
+        }
         if !inTransaction {
             try db.execute("BEGIN IMMEDIATE")
             inTransaction = true
@@ -303,8 +334,18 @@ public final class FlowStore {
 
     /// Writes a batch into the open source.
     public func insert(_ batch: FlowBatch) throws(StoreError) {
-        guard current != nil, let writer else { preconditionFailure("insert without beginSource") }
-        let (first, last) = try writer.insert(batch)
+        guard current != nil else { preconditionFailure("insert without beginSource") }
+        let first: Int64?
+        let last: Int64?
+        if let bulk {
+            do { (first, last) = try bulk.insert(batch) } catch {
+                bulkFailure = bulkFailure ?? error
+                throw error
+            }
+        } else {
+            guard let writer else { preconditionFailure("insert without beginSource") }
+            (first, last) = try writer.insert(batch)
+        }
         wroteRows = true
         current!.records += batch.records.count
         if let first { current!.firstStart = min(current!.firstStart ?? first, first) }
@@ -314,24 +355,15 @@ public final class FlowStore {
     /// Commits the open source: its rows, its rollups and its `sources` entry, together.
     @discardableResult
     public func commitSource() throws(StoreError) -> SourceReceipt {
-        guard let pending = current, let writer else { preconditionFailure("commitSource without beginSource") }
+        guard let pending = current else { preconditionFailure("commitSource without beginSource") }
+        if let bulk {
+            bulk.commitSource(pending, id: sourceID)
+            current = nil
+            return SourceReceipt(name: pending.name, records: pending.records)
+        }
+        guard let writer else { preconditionFailure("commitSource without beginSource") }
         do {
-            let statement = try db.prepare(
-                """
-                INSERT INTO sources (id, name, hash, size, records, first_start, last_end, ingested_at, first_row, last_row)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            statement.bind(1, sourceID)
-            statement.bind(2, pending.name)
-            statement.bind(3, pending.hash)
-            statement.bind(4, Int64(pending.size))
-            statement.bind(5, Int64(pending.records))
-            if let first = pending.firstStart { statement.bind(6, first) } else { statement.bindNull(6) }
-            if let last = pending.lastEnd { statement.bind(7, last) } else { statement.bindNull(7) }
-            statement.bind(8, Int64(time(nil)))
-            statement.bind(9, pending.firstRow)
-            statement.bind(10, writer.nextRow - 1)
-            try statement.step()
+            try Self.insertSource(pending, id: sourceID, lastRow: writer.nextRow - 1, into: db)
             try db.execute("RELEASE source")
         } catch {
             rollbackSource()
@@ -343,10 +375,34 @@ public final class FlowStore {
         return SourceReceipt(name: pending.name, records: pending.records)
     }
 
+    /// Adds a committed source's row to `sources`.
+    static func insertSource(_ source: PendingSource, id: Int64, lastRow: Int64, into db: SQLiteConnection) throws(StoreError) {
+        let statement = try db.prepare(
+            """
+            INSERT INTO sources (id, name, hash, size, records, first_start, last_end, ingested_at, first_row, last_row)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        statement.bind(1, id)
+        statement.bind(2, source.name)
+        statement.bind(3, source.hash)
+        statement.bind(4, Int64(source.size))
+        statement.bind(5, Int64(source.records))
+        if let first = source.firstStart { statement.bind(6, first) } else { statement.bindNull(6) }
+        if let last = source.lastEnd { statement.bind(7, last) } else { statement.bindNull(7) }
+        statement.bind(8, Int64(time(nil)))
+        statement.bind(9, source.firstRow)
+        statement.bind(10, lastRow)
+        try statement.step()
+    }
+
     /// Drops everything written for the open source.
     public func rollbackSource() {
         guard let pending = current else { return }
         current = nil
+        if let bulk {
+            do throws(StoreError) { try bulk.rollbackSource() } catch { bulkFailure = bulkFailure ?? error }
+            return
+        }
         // Its rows leave the group's rollups first (read back while they are still there); the
         // writer's lookup maps may hold ids that the rollback removes, so it starts afresh with
         // the rollups of the sources committed earlier in this transaction.
@@ -375,6 +431,7 @@ public final class FlowStore {
     @discardableResult
     public func insertAlerts(_ alerts: [StoredAlert]) throws(StoreError) -> Int {
         guard !alerts.isEmpty else { return 0 }
+        try endBulkLoad()
         try flush()
         try db.execute("BEGIN IMMEDIATE")
         var added = 0
@@ -428,6 +485,7 @@ public final class FlowStore {
     /// recorded, so re-ingesting an old file still adds nothing.
     public func prune(before cutoff: Int64, vacuum: Bool = false) throws(StoreError) -> PruneResult {
         let hour = cutoff >= 0 ? cutoff / 3600 * 3600 : 0
+        try endBulkLoad()
         try flush()
         try db.execute("BEGIN IMMEDIATE")
         var result = PruneResult(cutoff: hour, flows: 0, rollupRows: 0, alerts: 0)

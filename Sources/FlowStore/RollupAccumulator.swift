@@ -16,6 +16,22 @@ struct RollupRow {
     var bytes: Int64
 }
 
+extension RollupRow {
+    /// One row's rollup keys, from its stored values (`src`/`dst` 0 for an absent address).
+    /// Interface and action come from the row's context, so that a row read back gives the same keys.
+    @inline(__always)
+    init(
+        hour: Int64, src: UInt64, dst: UInt64, dstport: UInt64, proto: UInt64, context: Int64, packets: Int64,
+        bytes: Int64, lookups: StoreLookups
+    ) {
+        let a = RollupTable.absent
+        let (interface, action) = lookups.rollupKeys(ofContext: context)
+        self.init(
+            hour: hour, src: src == 0 ? a : src, dst: dst == 0 ? a : dst, dstport: dstport, proto: proto,
+            interface: interface, action: action, packets: packets, bytes: bytes)
+    }
+}
+
 /// Sums rows into a ``RollupTable`` on a thread of its own, so that the writer's thread spends
 /// its time in SQLite.
 ///

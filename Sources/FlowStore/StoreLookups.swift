@@ -8,8 +8,16 @@ import Glibc
 /// The maps are loaded from the store when a writer starts, so ids stay stable across ingests.
 /// They can run ahead of the database when a transaction rolls back; the store then drops the
 /// writer (and these maps) and builds a new one from what was kept.
+///
+/// For a bulk load (``FlowBulkLoad``), writes are deferred: new entries are written by
+/// ``writePending()`` at its end, and a source that rolls back takes its entries away with
+/// ``rollBack(to:)``.
 final class StoreLookups {
     private let connection: SQLiteConnection
+    private let deferWrites: Bool
+    /// Ids from which addresses and contexts are not written yet (deferred writes only).
+    private var firstPendingAddress: Int
+    private var pendingContexts: [(id: Int64, record: FlowRecord)] = []
     private var addressIDs: [IPAddress: Int64] = [:]
     /// Address of each id (index 0, the absent address, is unused): rollups print keys from it.
     private(set) var addresses: [IPAddress] = [.zero]
@@ -53,14 +61,17 @@ final class StoreLookups {
         }
     }
 
-    init(connection: SQLiteConnection) throws(StoreError) {
+    init(connection: SQLiteConnection, deferWrites: Bool = false) throws(StoreError) {
         self.connection = connection
+        self.deferWrites = deferWrites
+        firstPendingAddress = 0
         insertAddress = try connection.prepare("INSERT INTO addresses (id, address) VALUES (?, ?)", persistent: true)
         let columns = StoreSchema.contextFields.map { StoreSchema.quoted($0.columnName) }
         insertContext = try connection.prepare(
             "INSERT INTO contexts (id, \(columns.joined(separator: ", "))) VALUES (?"
                 + String(repeating: ", ?", count: columns.count) + ")", persistent: true)
         try load()
+        firstPendingAddress = addresses.count
     }
 
     private func load() throws(StoreError) {
@@ -151,10 +162,7 @@ final class StoreLookups {
     private func lookUpAddress(_ address: IPAddress) throws(StoreError) -> Int64 {
         if let id = addressIDs[address] { return id }
         let id = Int64(addresses.count)
-        insertAddress.reset()
-        insertAddress.bind(1, id)
-        insertAddress.bind(2, address.description)
-        try insertAddress.step()
+        if !deferWrites { try write(address, id: id) }
         addresses.append(address)
         addressIDs[address] = id
         return id
@@ -175,12 +183,56 @@ final class StoreLookups {
             return id
         }
         let id = nextContextID
-        try write(record.pointee, id: id)
+        if deferWrites { pendingContexts.append((id, record.pointee)) } else { try write(record.pointee, id: id) }
         nextContextID += 1
         contextIDs[key] = id
         setRollupKeys(of: record.pointee, id: id)
         lastContext = (key, id)
         return id
+    }
+
+    private func write(_ address: IPAddress, id: Int64) throws(StoreError) {
+        insertAddress.reset()
+        insertAddress.bind(1, id)
+        insertAddress.bind(2, address.description)
+        try insertAddress.step()
+    }
+
+    // MARK: deferred writes
+
+    /// The entries held at one moment: ``rollBack(to:)`` goes back to it.
+    struct Mark {
+        var addresses: Int
+        var contexts: Int
+    }
+
+    func mark() -> Mark { Mark(addresses: addresses.count, contexts: pendingContexts.count) }
+
+    /// Forgets the addresses and contexts added since `mark` (deferred writes only).
+    func rollBack(to mark: Mark) {
+        precondition(deferWrites && mark.addresses >= firstPendingAddress)
+        for address in addresses[mark.addresses...] { addressIDs[address] = nil }
+        addresses.removeLast(addresses.count - mark.addresses)
+        for (id, record) in pendingContexts[mark.contexts...] {
+            contextIDs[withUnsafePointer(to: record) { contextKey($0) }] = nil
+            nextContextID = min(nextContextID, id)
+        }
+        pendingContexts.removeLast(pendingContexts.count - mark.contexts)
+        contextRollupKeys.removeLast(max(0, contextRollupKeys.count - Int(nextContextID)))
+        lastContext = nil
+        for slot in recentAddresses.indices where recentAddresses[slot].id >= Int64(mark.addresses) {
+            recentAddresses[slot].id = -1
+        }
+    }
+
+    /// Writes the addresses and contexts added since the lookups were loaded (deferred writes
+    /// only), in id order; call inside a transaction.
+    func writePending() throws(StoreError) {
+        precondition(deferWrites)
+        for id in firstPendingAddress..<addresses.count { try write(addresses[id], id: Int64(id)) }
+        firstPendingAddress = addresses.count
+        for (id, record) in pendingContexts { try write(record, id: id) }
+        pendingContexts.removeAll()
     }
 
     private func write(_ record: FlowRecord, id: Int64) throws(StoreError) {

@@ -375,9 +375,12 @@ import Testing
         .text("flow_rows_by_context"), .text("flow_rows_by_dst"), .text("flow_rows_by_src"), .text("flow_rows_ssh_rdp"),
     ]
 
+    /// Into a store that holds rows (a store without any is written by ``BulkLoadTests``' path).
     @Test func aLargeIngestBuildsTheIndexesAtItsEnd() throws {
         let dir = StoreFixture.folder()
-        StoreFixture.write(StoreFixture.log, to: dir + "/a.log")
+        StoreFixture.write(StoreFixture.log, to: dir + "/first.log")
+        try StoreFixture.ingest([dir + "/first.log"], into: dir + "/flows.db")
+        StoreFixture.write(StoreFixture.log.replacingOccurrences(of: "eni-a", with: "eni-z"), to: dir + "/a.log")
         let store = try FlowStore(path: dir + "/flows.db")
         try store.prepareBulkIngest(expectedRecords: 1_000_000)
         #expect(store.indexesDeferred)
