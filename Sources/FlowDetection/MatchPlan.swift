@@ -136,6 +136,9 @@ struct MatchPlan {
 
     /// Records ahead of the walk whose first lines are prefetched.
     static let prefetchDistance = 4
+    /// The last byte of a record that the atoms read (the end of `dstaddr`; the packet-level
+    /// addresses, far after it, are in few formats).
+    static let lastByteRead = MemoryLayout<FlowRecord>.offset(of: \FlowRecord.dstaddr)! + MemoryLayout<IPAddress>.size - 1
 
     /// The walk for plans whose tests all fit one atom mask, with the reports of recent masks
     /// remembered in `memo`.
@@ -146,13 +149,16 @@ struct MatchPlan {
         let slotBits = MaskMemo.slotBits
         let keys = memo.keys
         let known = memo.reports
+        let lastByteRead = Self.lastByteRead
         for index in 0..<count {
             // The records were decoded on another core: their first load here misses, and a
             // third of the walk's samples sat on it. The lines of a record a few ahead start
-            // loading now (a prefetch past the buffer's end is harmless: it never faults).
+            // loading now (a prefetch past the buffer's end is harmless: it never faults): the
+            // fields the atoms read span two or three lines, as records are not line-aligned.
             let ahead = UnsafeRawPointer(base + (index + Self.prefetchDistance))
             flowlens_prefetch_for_read(ahead)
             flowlens_prefetch_for_read(ahead + 64)
+            flowlens_prefetch_for_read(ahead + lastByteRead)
             let bits = atoms.bits(RecordReading(base + index), code)
             let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
             let reports = out + index * words
