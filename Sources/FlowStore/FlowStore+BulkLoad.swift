@@ -11,7 +11,7 @@ extension FlowStore {
     /// The store's write lock is held from here to ``endBulkLoad()``, so that another ingest is
     /// told the store is locked instead of writing into a file about to be replaced.
     func startBulkLoad() throws(StoreError) -> Bool {
-        try db.execute("BEGIN IMMEDIATE")
+        try beginWrite()
         do {
             let held = try db.scalar(
                 """
@@ -63,10 +63,36 @@ extension FlowStore {
         Self.syncDirectory(of: path)
         try? db.execute("ROLLBACK")
         let reopened = try SQLiteConnection(path: path, readOnly: false, create: false)
+        openedFile = FileIdentity(path: path)
         sqlite3_busy_timeout(reopened.handle, busyTimeoutMilliseconds)
         try reopened.execute("PRAGMA cache_size = -524288")
         db = reopened
         writer = nil
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE`, which waits up to the busy timeout for the
+    /// write lock) and checks that the file is still the one this store opened.
+    ///
+    /// A bulk load of another process holds the write lock until it has renamed its copy over
+    /// the store; a writer that opened the file before that and waited for the lock would get it
+    /// on the replaced file, unlinked, and its rows would be lost. It is told to run again.
+    func beginWrite() throws(StoreError) {
+        try db.execute("BEGIN IMMEDIATE")
+        // A bulk load of this store writes its copy while it holds the old file's lock.
+        guard bulk == nil else { return }
+        guard let openedFile else {
+            openedFile = FileIdentity(path: path)
+            return
+        }
+        guard FileIdentity(path: path) == openedFile else {
+            try? db.execute("ROLLBACK")
+            throw StoreError(
+                .locked, "another ingest replaced the store while this one waited for it", location: path,
+                cause: "run the command again")
+        }
+        // Only the holder of the write lock builds a copy: one found now was left by a bulk load
+        // that died (a gigabyte, for a day of logs).
+        if access(bulkPath, F_OK) == 0 { Self.remove(bulkPath) }
     }
 
     /// Completes the copy; the load, and the SQLite connection of the copy with it, is released
@@ -121,5 +147,18 @@ extension FlowStore {
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)
+    }
+}
+
+/// A file's device and inode: the same path may name another file after a rename.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
     }
 }

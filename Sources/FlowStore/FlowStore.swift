@@ -25,6 +25,9 @@ public final class FlowStore {
     let busyTimeoutMilliseconds: Int32
     /// Replaced once, when a bulk load's copy takes the file's place.
     var db: SQLiteConnection
+    /// The file `db` opened (device and inode), to tell when another process's bulk load renamed
+    /// its copy over the store while this one waited for the write lock (see ``beginWrite()``).
+    var openedFile: FileIdentity?
     var writer: FlowRowWriter?
     /// The load that writes pages itself, while one runs (see ``prepareBulkIngest(expectedRecords:)``).
     var bulk: FlowBulkLoad?
@@ -71,6 +74,7 @@ public final class FlowStore {
         self.readOnly = readOnly
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         db = try SQLiteConnection(path: path, readOnly: readOnly, create: !readOnly)
+        openedFile = FileIdentity(path: path)
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         // Before the schema check, which may create a temporary view: setting `temp_store` drops
         // every temporary object.
@@ -132,7 +136,7 @@ public final class FlowStore {
 
     /// Runs statements in one immediate transaction.
     private func transaction(_ statements: [String]) throws(StoreError) {
-        try db.execute("BEGIN IMMEDIATE")
+        try beginWrite()
         do {
             for statement in statements { try db.execute(statement) }
             try db.execute("COMMIT")
@@ -299,7 +303,7 @@ public final class FlowStore {
             return
         }
         if !inTransaction {
-            try db.execute("BEGIN IMMEDIATE")
+            try beginWrite()
             inTransaction = true
         }
         do { try db.execute("SAVEPOINT source") } catch {
@@ -433,7 +437,7 @@ public final class FlowStore {
         guard !alerts.isEmpty else { return 0 }
         try endBulkLoad()
         try flush()
-        try db.execute("BEGIN IMMEDIATE")
+        try beginWrite()
         var added = 0
         do {
             let statement = try db.prepare(
@@ -487,7 +491,7 @@ public final class FlowStore {
         let hour = cutoff >= 0 ? cutoff / 3600 * 3600 : 0
         try endBulkLoad()
         try flush()
-        try db.execute("BEGIN IMMEDIATE")
+        try beginWrite()
         var result = PruneResult(cutoff: hour, flows: 0, rollupRows: 0, alerts: 0)
         do {
             try db.execute("DELETE FROM flow_rows WHERE coalesce(start, 0) < \(hour)")

@@ -294,6 +294,27 @@ import Testing
         }
         writer.rollbackSource()
     }
+
+    /// A bulk load of another process renames its copy over the store while holding the write
+    /// lock; a writer that opened the file before that must not write into the replaced one.
+    @Test func aWriterToAReplacedStoreIsToldToRunAgain() throws {
+        let dir = StoreFixture.folder()
+        let db = dir + "/flows.db"
+        let waiting = try FlowStore(path: db)
+        _ = try FlowStore(path: dir + "/copy.db")
+        FileManager.default.createFile(atPath: db + ".flowlens-bulk", contents: Data("left by a load that died".utf8))
+        #expect(rename(dir + "/copy.db", db) == 0)
+        #expect {
+            try waiting.beginSource(name: "x", hash: "h", size: 0)
+        } throws: { error in
+            (error as? StoreError)?.code == .locked
+        }
+        // The rows go to the file now at the path, and a copy a dead load left there is removed.
+        let fresh = try FlowStore(path: db)
+        try fresh.beginSource(name: "x", hash: "h", size: 0)
+        #expect(!FileManager.default.fileExists(atPath: db + ".flowlens-bulk"))
+        fresh.rollbackSource()
+    }
 }
 
 @Suite struct StoreIndexTests {
