@@ -17,6 +17,8 @@ public struct ParallelDecoder: Sendable {
         public var chunkSize = 1 << 20
         public var readers = ProcessInfo.processInfo.activeProcessorCount
         public var chunksInFlightPerReader = 4
+        /// Threads that decode chunks; 0 decodes on the global dispatch queue instead.
+        public var decoders = ProcessInfo.processInfo.activeProcessorCount
 
         public init(plan: ColumnPlan? = nil, strict: Bool = false) {
             self.plan = plan
@@ -37,11 +39,13 @@ public struct ParallelDecoder: Sendable {
         let store = ResultStore(fileCount: files.count)
         let readerCount = max(1, min(options.readers, files.count))
         let options = self.options
+        let pool = DecodePool(threads: options.decoders)
+        defer { pool.shutDown() }
         for _ in 0..<readerCount {
             // Readers get threads of their own: on the global queue, a reader busy inflating took
             // one of the few threads Dispatch runs at once (one per core), and decoding of its
             // chunks waited for the other; the kernel shares cores among all of them better.
-            let reader = Thread { Self.readerLoop(files: files, store: store, options: options) }
+            let reader = Thread { Self.readerLoop(files: files, store: store, options: options, pool: pool) }
             reader.stackSize = 8 << 20
             reader.start()
         }
@@ -79,7 +83,7 @@ public struct ParallelDecoder: Sendable {
         return shifted
     }
 
-    private static func readerLoop(files: [SourceFile], store: ResultStore, options: Options) {
+    private static func readerLoop(files: [SourceFile], store: ResultStore, options: Options, pool: DecodePool) {
         let gate = DispatchSemaphore(value: options.chunksInFlightPerReader)
         while let position = store.claimNextFile() {
             let file = files[position]
@@ -115,7 +119,7 @@ public struct ParallelDecoder: Sendable {
                     let index = chunkIndex
                     let startPlan = plan
                     let (read, produced, chunkEncoding) = (bytesRead, textBytes, encoding)
-                    DispatchQueue.global().async {
+                    pool.run {
                         var template = DecodedChunk(
                             file: file, chunkIndex: index, batches: [], counters: DecodeCounters(), endPlan: startPlan,
                             isEnd: false, error: nil, encoding: chunkEncoding, bytesRead: read, textBytes: produced)
