@@ -39,7 +39,7 @@ final class FlowBulkLoad {
     private var snapshot: Snapshot?
     /// Whether 0 and 1 take serial types 8 and 9 (schema format 4).
     let constantTypes: Bool
-    private var record: RecordWriter
+    private var record: SQLiteRecordEncoder
 
     private struct Snapshot {
         var pages: UInt32
@@ -67,7 +67,7 @@ final class FlowBulkLoad {
         else { return nil }
         indexRoots = roots.filter { indexNames.contains($0.key) }
         constantTypes = header.schemaFormat >= 4
-        record = RecordWriter(constantTypes: constantTypes)
+        record = SQLiteRecordEncoder(constantTypes: constantTypes)
         lookups = try StoreLookups(connection: connection, deferWrites: true)
         file = try PageFile(path: tempPath, pageSize: header.pageSize, pageCount: header.pageCount)
         rowsTree = TableTreeWriter(file: file, root: rowsRoot)
@@ -225,7 +225,7 @@ final class FlowBulkLoad {
     /// stores as NULL in the record.
     private func appendExtras(_ pointer: UnsafePointer<FlowRecord>, rowid: Int64) throws(StoreError) {
         let present = pointer.pointee.present
-        var extras = RecordWriter(constantTypes: constantTypes)
+        var extras = SQLiteRecordEncoder(constantTypes: constantTypes)
         extras.appendNull()
         extras.append(present & FlowField.pktSrcaddr.bit != 0 ? try lookups.addressID(pointer.pointee.pktSrcaddr) : nil)
         extras.append(present & FlowField.pktDstaddr.bit != 0 ? try lookups.addressID(pointer.pointee.pktDstaddr) : nil)

@@ -25,9 +25,9 @@ struct IndexTreeWriter {
 
     /// Writes the index of `count` entries; `encode(i, &record)` fills the record of the i-th
     /// entry in key order. An index without entries keeps its empty root.
-    func write(count: Int, encode: (Int, inout RecordWriter) -> Void) throws(StoreError) {
+    func write(count: Int, encode: (Int, inout SQLiteRecordEncoder) -> Void) throws(StoreError) {
         guard count > 0 else { return }
-        var record = RecordWriter()
+        var record = SQLiteRecordEncoder()
         var keys: [Int] = []
         var children: [UInt32] = []
         var level = 0
@@ -44,7 +44,7 @@ struct IndexTreeWriter {
                 encode(entry, &record)
                 let payload = record.size
                 precondition(payload <= maxLocal, "an index record longer than a page keeps")
-                let length = (isLeaf ? 0 : 4) + RecordWriter.varintLength(UInt64(payload)) + payload
+                let length = (isLeaf ? 0 : 4) + SQLiteRecordEncoder.varintLength(UInt64(payload)) + payload
                 if page.fits(length) {
                     let cell = page.addCell(length)
                     var offset = 0
@@ -52,7 +52,7 @@ struct IndexTreeWriter {
                         BTreePage.putUInt32(children[index], to: cell)
                         offset = 4
                     }
-                    offset += RecordWriter.putVarint(UInt64(payload), to: cell + offset)
+                    offset += SQLiteRecordEncoder.putVarint(UInt64(payload), to: cell + offset)
                     record.write(to: cell + offset)
                     index += 1
                     continue

@@ -29,18 +29,18 @@ final class TableTreeWriter {
 
     /// Appends a row; rowids must ascend.
     @inline(__always)
-    func append(rowid: Int64, _ record: borrowing RecordWriter) throws(StoreError) {
+    func append(rowid: Int64, _ record: borrowing SQLiteRecordEncoder) throws(StoreError) {
         let payload = record.size
         precondition(payload <= maxLocal && rowid > lastRowid)
-        let length = RecordWriter.varintLength(UInt64(payload)) + RecordWriter.varintLength(UInt64(rowid)) + payload
+        let length = SQLiteRecordEncoder.varintLength(UInt64(payload)) + SQLiteRecordEncoder.varintLength(UInt64(rowid)) + payload
         if !leaf.fits(length) {
             leaf.seal()
             leaves.append((try file.append(leaf.bytes), lastRowid))
             leaf.reset()
         }
         let cell = leaf.addCell(length)
-        var offset = RecordWriter.putVarint(UInt64(payload), to: cell)
-        offset += RecordWriter.putVarint(UInt64(rowid), to: cell + offset)
+        var offset = SQLiteRecordEncoder.putVarint(UInt64(payload), to: cell)
+        offset += SQLiteRecordEncoder.putVarint(UInt64(rowid), to: cell + offset)
         record.write(to: cell + offset)
         lastRowid = rowid
     }
@@ -105,11 +105,11 @@ final class TableTreeWriter {
                 return (above, false)
             }
             let child = children[index]
-            let length = 4 + RecordWriter.varintLength(UInt64(child.lastRowid))
+            let length = 4 + SQLiteRecordEncoder.varintLength(UInt64(child.lastRowid))
             if page.fits(length) {
                 let cell = page.addCell(length)
                 BTreePage.putUInt32(child.page, to: cell)
-                RecordWriter.putVarint(UInt64(child.lastRowid), to: cell + 4)
+                SQLiteRecordEncoder.putVarint(UInt64(child.lastRowid), to: cell + 4)
                 index += 1
                 continue
             }

@@ -6,7 +6,7 @@
 /// (schema format 4, which every store of this SQLite has), otherwise the narrowest of 1, 2, 3,
 /// 4, 6 or 8 big-endian bytes; NULL is type 0 with no bytes. Records stay far below the
 /// overflow thresholds (at most 12 columns of 9 bytes), so their header length is one byte.
-struct RecordWriter {
+struct SQLiteRecordEncoder {
     /// At most this many columns.
     static let capacity = 12
 
