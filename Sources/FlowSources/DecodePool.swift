@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Threads of the run's own that decode chunks, in the order the readers queue them.
@@ -13,11 +12,9 @@ final class DecodePool: @unchecked Sendable {
     private var jobs: [@Sendable () -> Void] = []
     private var next = 0
     private var closed = false
-    private let useDispatch: Bool
 
     init(threads: Int) {
-        useDispatch = threads <= 0
-        for _ in 0..<max(0, threads) {
+        for _ in 0..<max(1, threads) {
             let thread = Thread { [self] in work() }
             thread.stackSize = 8 << 20
             thread.start()
@@ -26,7 +23,6 @@ final class DecodePool: @unchecked Sendable {
 
     /// Runs `job` on a thread of the pool; on the caller's thread once the pool is shut down.
     func run(_ job: @escaping @Sendable () -> Void) {
-        if useDispatch { return DispatchQueue.global().async(execute: job) }
         condition.lock()
         guard !closed else {
             condition.unlock()

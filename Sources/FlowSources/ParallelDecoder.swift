@@ -7,7 +7,7 @@ import Foundation
 /// order, so that every run over the same inputs sees the same sequence of records.
 ///
 /// Each source has one reader thread (which also inflates gzip); its chunks are decoded on the
-/// global concurrent queue. So a single gzip file still uses two cores: one inflating, one decoding. Each
+/// run's decoding threads (``DecodePool``). So a single gzip file still uses two cores: one inflating, one decoding. Each
 /// reader may have only a few chunks in flight, which bounds memory whatever the input size.
 public struct ParallelDecoder: Sendable {
     public struct Options: Sendable {
@@ -17,7 +17,7 @@ public struct ParallelDecoder: Sendable {
         public var chunkSize = 1 << 20
         public var readers = ProcessInfo.processInfo.activeProcessorCount
         public var chunksInFlightPerReader = 4
-        /// Threads that decode chunks; 0 decodes on the global dispatch queue instead.
+        /// Threads that decode chunks (at least one).
         public var decoders = ProcessInfo.processInfo.activeProcessorCount
 
         public init(plan: ColumnPlan? = nil, strict: Bool = false) {
