@@ -27,34 +27,65 @@ public final class RecordWriter: FlowSink {
     }
 
     public func consume(_ batch: FlowBatch) {
-        var out = ""
+        var out: [UInt8] = []
         if !wroteHeader {
             wroteHeader = true
             switch format {
-            case .text: out += fields.map(\.name).joined(separator: " ") + "\n"
-            case .csv: out += fields.map(\.columnName).joined(separator: ",") + "\n"
+            case .text: out += (fields.map(\.name).joined(separator: " ") + "\n").utf8
+            case .csv: out += (fields.map(\.columnName).joined(separator: ",") + "\n").utf8
             case .json: break
             }
         }
-        for record in batch.records {
-            switch format {
-            case .text: out += encoder.line(for: record) + "\n"
-            case .csv: out += fields.map { Self.csv(record.value($0)) }.joined(separator: ",") + "\n"
-            case .json: out += Self.json(record, fields) + "\n"
+        switch format {
+        case .text:
+            for record in batch.records { encoder.append(record, to: &out) }
+        case .csv:
+            // Each record as its flow log line, then turned into CSV: a cell per field, an empty
+            // one for `-`. Building each cell as a String (shared symbol table lock included) cost
+            // 7 µs per record.
+            var line: [UInt8] = []
+            for record in batch.records {
+                line.removeAll(keepingCapacity: true)
+                encoder.append(record, to: &line)
+                Self.appendCSV(line: line, to: &out)
             }
+        case .json:
+            for record in batch.records { out += (Self.json(record, fields) + "\n").utf8 }
         }
         written += batch.records.count
-        if !out.isEmpty { write(out) }
+        if !out.isEmpty { write(String(decoding: out, as: UTF8.self)) }
     }
 
     public func finish() {}
 
-    /// An absent field is an empty CSV cell; text is quoted when it needs to be (RFC 4180).
-    static func csv(_ value: FieldValue) -> String {
-        if case .absent = value { return "" }
-        let text = value.description
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// One flow log line (its newline included) as a CSV row: `-` is an empty cell, and a token
+    /// with a comma or quote is quoted (RFC 4180). Tokens hold no spaces or newlines: those
+    /// separate them.
+    static func appendCSV(line: [UInt8], to out: inout [UInt8]) {
+        let end = line.count - 1
+        var start = 0
+        while start <= end {
+            var stop = start
+            var needsQuotes = false
+            while stop < end && line[stop] != 0x20 {
+                if line[stop] == UInt8(ascii: ",") || line[stop] == UInt8(ascii: "\"") { needsQuotes = true }
+                stop += 1
+            }
+            if stop - start == 1 && line[start] == UInt8(ascii: "-") {
+                // absent: an empty cell
+            } else if needsQuotes {
+                out.append(UInt8(ascii: "\""))
+                for byte in line[start..<stop] {
+                    if byte == UInt8(ascii: "\"") { out.append(byte) }
+                    out.append(byte)
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out += line[start..<stop]
+            }
+            out.append(stop < end ? UInt8(ascii: ",") : UInt8(ascii: "\n"))
+            start = stop + 1
+        }
     }
 
     /// One JSON object: numbers as numbers, absent fields as null, keys as column names.

@@ -10,14 +10,16 @@ public enum StoreReplay {
     ///   - since: Only records that start at or after this time (Unix seconds).
     ///   - until: Only records that start before this time.
     ///   - filter: Keeps a record when true (a `--where` expression); nil keeps every record.
+    ///   - touching: Addresses that every record the filter keeps has as its `srcaddr` or
+    ///     `dstaddr` (``FilterExpression/requiredAddresses``): only their rows are read.
     /// - Returns: The number of records passed to the sinks.
     @discardableResult
     public static func run(
         _ store: FlowStore, since: Int64? = nil, until: Int64? = nil, filter: ((FlowRecord) -> Bool)? = nil,
-        sinks: [any FlowSink]
+        touching addresses: Set<IPAddress>? = nil, sinks: [any FlowSink]
     ) throws(StoreError) -> Int {
         var kept = 0
-        try store.readRecords(since: since, until: until) { batch in
+        try store.readRecords(since: since, until: until, touching: addresses) { batch in
             var batch = batch
             if let filter { batch.records.removeAll { !filter($0) } }
             guard !batch.records.isEmpty else { return }

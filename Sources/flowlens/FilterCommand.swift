@@ -114,7 +114,7 @@ extension StoreSupport {
             let range = input.timeRange()
             try StoreReplay.run(
                 store, since: range.since, until: range.until, filter: filter.map { f in { f.matches($0) } },
-                sinks: [sink])
+                touching: filter?.expression.requiredAddresses, sinks: [sink])
         } catch {
             Stderr.print("flowlens: \(error)")
             throw ExitCode(1)

@@ -95,7 +95,9 @@ extension FlowLens {
             if let db {
                 let store = try StoreSupport.open(db, readOnly: true)
                 do {
-                    try StoreReplay.run(store, filter: filter.map { f in { f.matches($0) } }, sinks: [talkers])
+                    try StoreReplay.run(
+                        store, filter: filter.map { f in { f.matches($0) } }, touching: filter?.expression.requiredAddresses,
+                        sinks: [talkers])
                 } catch {
                     Stderr.print("flowlens: \(error)")
                     throw ExitCode(1)

@@ -33,6 +33,23 @@ import Testing
         #expect(outputs[.json]?.split(separator: "\n")[1] == #"{"srcaddr":null,"dstport":null,"action":null,"log_status":"NODATA"}"#)
     }
 
+    /// Tokens never hold spaces, but a text field may hold commas and quotes (an unusual id, a
+    /// reject reason): those cells are quoted, quotes doubled, as RFC 4180 says.
+    @Test func csvQuotesCellsWithCommasAndQuotes() throws {
+        var batch = FlowBatch()
+        batch.records = try DecoderHarness.decode(
+            """
+            version interface-id srcaddr instance-id reject-reason
+            8 eni-1 10.0.0.1 i-"x" a,b
+            8 - 10.0.0.2 - -
+            """
+        ).records
+        var out = ""
+        let fields: [FlowField] = [.interfaceID, .srcaddr, .instanceID, .rejectReason, .version]
+        RecordWriter(format: .csv, fields: fields) { out += $0 }.consume(batch)
+        #expect(out == "interface_id,srcaddr,instance_id,reject_reason,version\neni-1,10.0.0.1,\"i-\"\"x\"\"\",\"a,b\",8\n,10.0.0.2,,,8\n")
+    }
+
     @Test func collectsDistinctAddressesBySide() throws {
         let both = AddressCollector(side: .both)
         both.consume(try Self.batch())
