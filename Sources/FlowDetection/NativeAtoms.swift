@@ -12,8 +12,10 @@ import FlowCore
 /// the outcome of a mask instead of walking the tree for every record.
 ///
 /// Tests of the same read against the same values (`initiator in $internal` and `initiator not
-/// in $internal`) are one lookup, whose outcome sets the bits of both; the lookups run in a loop
-/// written out per kind of read, without a call per test.
+/// in $internal`) are one lookup, whose outcome sets the bits of both. The lookups of one read
+/// are answered together by one table load: an address's class (``AddressPrefixTable``) gives
+/// the bits of every lookup on that address, and a number's or enum's class those of every
+/// lookup on it (``ValueClasses``).
 ///
 /// The `service-port` tests, the most numerous (each rule names its own port list), are answered
 /// by one table lookup: every port maps to a class of ports that all rules treat alike, and each
@@ -24,11 +26,17 @@ struct NativeAtoms {
 
     /// Set lookups on numbers and enums, each setting the bits of its tests.
     private let lookups: UnsafeMutableBufferPointer<AtomLookup>
+    /// The number and enum lookups answered read by read: all of them for requests, and those
+    /// a record that is not a request needs (see ``evaluateForOthersOnly(_:)``).
+    private let requestValues: ValueClasses
+    private var otherValues: ValueClasses
+    /// The code's number ranges (owned by the code), which the lookups index.
+    private let ranges: UnsafeMutableBufferPointer<NumberRange>
     /// Set lookups on addresses, in runs that read the same address (see `addressGroups`).
     private let addressLookups: UnsafeMutableBufferPointer<AtomLookup>
     /// By address read: its run of `addressLookups`.
     private let addressGroups: UnsafeMutableBufferPointer<AddressGroup>
-    /// By address read and prefix class (`group * classCount + class`): the bits that the
+    /// By address read and address class (`group * classCount + class`): the bits that the
     /// read's lookups set together for an IPv4 address of the class, or `cutMarker` when one of
     /// their sets cuts the class, so that its lookups must scan their intervals.
     ///
@@ -46,17 +54,27 @@ struct NativeAtoms {
     private let portClasses: PagedByteTable
     /// By port class: the bits of the service-port tests that hold for it.
     private let classBits: UnsafeMutableBufferPointer<UInt64>
-    /// The address sets of the address lookups, by /16 prefix for IPv4 addresses.
+    /// The address sets of the address lookups, by class for IPv4 addresses.
     private let addressSets: AddressPrefixTable
-    /// The address groups and lookups a record that is not a request needs (indices into
-    /// `addressGroups` and `lookups`), and whether it needs the port table: see
-    /// ``evaluateForOthersOnly(_:)``. All of them until then.
+    /// The address groups a record that is not a request needs (indices into `addressGroups`),
+    /// and whether it needs the port table: see ``evaluateForOthersOnly(_:)``. All of them until
+    /// then.
     private var otherGroups: UnsafeMutableBufferPointer<Int32>
-    private var otherLookups: UnsafeMutableBufferPointer<Int32>
     private var othersReadPorts = true
-    /// Every address group and lookup, in order: what a request needs.
+    /// Every address group, in order: what a request needs.
     private let allGroups: UnsafeMutableBufferPointer<Int32>
-    private let allLookups: UnsafeMutableBufferPointer<Int32>
+    /// Whether a record with both ends and IPv4 addresses reads each end once, through
+    /// `endBits`: when no class of any group is cut and the groups read only roles that are one
+    /// of the two ends (initiator, responder, src, dst).
+    ///
+    /// The initiator and `src` of a request are the same address, as are the responder and
+    /// `dst`, and a response swaps them: the built-in rules' four address groups looked up two
+    /// addresses twice each.
+    private var readsEndsOnce = false
+    /// By sense (request, then response), end (packet source, then destination) and address
+    /// class (`(sense * 2 + end) * classCount + class`): the bits of every group (of those the
+    /// sense needs) that reads that end.
+    private var endBits: UnsafeMutableBufferPointer<UInt64>
 
     /// Splits `atoms` (bit `i` for `atoms[i]`) into the service-port table and the tests left.
     ///
@@ -136,7 +154,7 @@ struct NativeAtoms {
                 }
             }
         }
-        // Each distinct address set gets a bit of the prefix table.
+        // Each distinct address set gets a bit of the address table.
         var sets: [(start: Int32, count: Int32)] = []
         for index in lookups.indices where lookups[index].kind == .address {
             let set = (start: lookups[index].start, count: lookups[index].count)
@@ -162,11 +180,11 @@ struct NativeAtoms {
         classCount = addressSets.classCount
         var table: [UInt64] = []
         for group in groups {
-            for prefixClass in 0..<classCount {
+            for addressClass in 0..<classCount {
                 var bits: UInt64 = 0
                 var isCut = false
                 for lookup in byRead[Int(group.start)..<Int(group.start + group.count)] {
-                    let (inside, cut) = addressSets.membership(ofClass: prefixClass, set: Int(lookup.set))
+                    let (inside, cut) = addressSets.membership(ofClass: addressClass, set: Int(lookup.set))
                     isCut = isCut || cut
                     bits |= inside ? lookup.whenIn : lookup.whenOut
                 }
@@ -178,17 +196,55 @@ struct NativeAtoms {
         groupClassBits = .copying(table)
         let others = lookups.filter { $0.kind != .address }
         self.lookups = .copying(others)
+        self.ranges = ranges
+        requestValues = ValueClasses(others, ranges: ranges)
+        otherValues = ValueClasses(others, ranges: ranges)
         allGroups = .copying(groups.indices.map { Int32($0) })
-        allLookups = .copying(others.indices.map { Int32($0) })
         otherGroups = allGroups
-        otherLookups = allLookups
+        endBits = .copying([])
         tests = .copying(rest)
         testBits = .copying(restBits)
         portClasses = PagedByteTable(classes)
         classBits = .copying(masks)
+        layOutEnds()
     }
 
-    /// Whether IPv4 address lookups go through the prefix table.
+    /// Fills `endBits` from the groups that requests and other records need, or clears
+    /// `readsEndsOnce` when a group reads another role or a class is cut.
+    private mutating func layOutEnds() {
+        endBits.deallocate()
+        endBits = .copying([])
+        readsEndsOnce = false
+        guard classCount > 0, !groupClassBits.contains(where: { $0 & Self.cutMarker != 0 }) else { return }
+        // By sense: the end each role reads, 0 for the packet source and 1 for the destination.
+        func end(of role: AddressRole, response: Bool) -> Int? {
+            switch role {
+            case .packetSource: 0
+            case .packetDestination: 1
+            case .initiator: response ? 1 : 0
+            case .responder: response ? 0 : 1
+            case .srcaddr, .dstaddr, .pktSrcaddr, .pktDstaddr: nil
+            }
+        }
+        var table = [UInt64](repeating: 0, count: 4 * classCount)
+        for (sense, groups) in [allGroups, otherGroups].enumerated() {
+            for index in groups {
+                let group = addressGroups[Int(index)]
+                guard let role = AddressRole(rawValue: group.read), let end = end(of: role, response: sense == 1) else {
+                    return
+                }
+                for addressClass in 0..<classCount {
+                    table[(sense * 2 + end) * classCount + addressClass] |=
+                        groupClassBits[Int(index) * classCount + addressClass]
+                }
+            }
+        }
+        endBits.deallocate()
+        endBits = .copying(table)
+        readsEndsOnce = true
+    }
+
+    /// Whether IPv4 address lookups go through the address table.
     var hasAddressTable: Bool { !addressSets.isEmpty }
 
     /// Whether the service-port tests go through the port class table.
@@ -209,23 +265,22 @@ struct NativeAtoms {
             }
             if bits & needed != 0 { groups.append(Int32(index)) }
         }
-        var kept: [Int32] = []
-        for (index, lookup) in lookups.enumerated() where (lookup.whenIn | lookup.whenOut) & needed != 0 {
-            kept.append(Int32(index))
-        }
         if otherGroups.baseAddress != allGroups.baseAddress { otherGroups.deallocate() }
-        if otherLookups.baseAddress != allLookups.baseAddress { otherLookups.deallocate() }
         otherGroups = .copying(groups)
-        otherLookups = .copying(kept)
+        otherValues.deallocate()
+        otherValues = ValueClasses(
+            lookups.filter { ($0.whenIn | $0.whenOut) & needed != 0 }, ranges: ranges)
         othersReadPorts = classBits.contains { $0 & needed != 0 }
+        layOutEnds()
     }
 
     /// Frees the buffers; the owner calls it once, when the code it belongs to is freed.
     func deallocate() {
         if otherGroups.baseAddress != allGroups.baseAddress { otherGroups.deallocate() }
-        if otherLookups.baseAddress != allLookups.baseAddress { otherLookups.deallocate() }
         allGroups.deallocate()
-        allLookups.deallocate()
+        endBits.deallocate()
+        requestValues.deallocate()
+        otherValues.deallocate()
         lookups.deallocate()
         addressLookups.deallocate()
         addressGroups.deallocate()
@@ -246,12 +301,21 @@ struct NativeAtoms {
         let record = reading.record
         // One branch per record on its sense, then loops over the parts it needs.
         let isRequest = reading.hasBothEnds && !reading.isResponse
-        for index in isRequest ? allGroups : otherGroups {
+        var groups = isRequest ? allGroups : otherGroups
+        if readsEndsOnce && reading.hasBothEnds,
+            let source = addressSets.addressClass(of: record.packetSource),
+            let destination = addressSets.addressClass(of: record.packetDestination)
+        {
+            let sense = reading.isResponse ? 2 * classCount : 0
+            bits |= endBits[sense &+ source] | endBits[sense &+ classCount &+ destination]
+            groups = UnsafeMutableBufferPointer(start: groups.baseAddress, count: 0)
+        }
+        for index in groups {
             let index = Int(index)
             let group = addressGroups[index]
             guard let address = reading.address(AddressRole(rawValue: group.read).unsafelyUnwrapped) else { continue }
-            if let prefixClass = addressSets.prefixClass(of: address) {
-                let classBits = groupClassBits[index * classCount + prefixClass]
+            if let addressClass = addressSets.addressClass(of: address) {
+                let classBits = groupClassBits[index * classCount + addressClass]
                 // Branch only on the rare cut class: which bits an address sets varies from
                 // record to record, and branching on them was mispredicted.
                 if classBits & Self.cutMarker == 0 {
@@ -265,68 +329,7 @@ struct NativeAtoms {
                 bits |= inside ? lookup.whenIn : lookup.whenOut
             }
         }
-        for index in isRequest ? allLookups : otherLookups {
-            let lookup = lookups[Int(index)]
-            switch lookup.kind {
-            case .address:
-                continue  // In `addressLookups`.
-            case .number:
-                let value: UInt64
-                switch NumberRead(rawValue: lookup.read).unsafelyUnwrapped {
-                case .version:
-                    guard present & FlowField.version.bit != 0 else { continue }
-                    value = UInt64(record.pointee.version)
-                case .proto:
-                    guard present & FlowField.proto.bit != 0 else { continue }
-                    value = UInt64(record.pointee.proto)
-                case .srcport:
-                    guard present & FlowField.srcport.bit != 0 else { continue }
-                    value = UInt64(record.pointee.srcport)
-                case .dstport:
-                    guard present & FlowField.dstport.bit != 0 else { continue }
-                    value = UInt64(record.pointee.dstport)
-                case .tcpFlags:
-                    guard present & FlowField.tcpFlags.bit != 0 else { continue }
-                    value = UInt64(record.pointee.tcpFlags)
-                case .packets:
-                    guard present & FlowField.packets.bit != 0 else { continue }
-                    value = record.pointee.packets
-                case .bytes:
-                    guard present & FlowField.bytes.bit != 0 else { continue }
-                    value = record.pointee.bytes
-                case .servicePort, .clientPort:
-                    let ports = FlowField.srcport.bit | FlowField.dstport.bit
-                    guard present & ports == ports else { continue }
-                    let useSource = reading.isResponse == (lookup.read == NumberRead.servicePort.rawValue)
-                    value = UInt64(useSource ? record.pointee.srcport : record.pointee.dstport)
-                }
-                let inside: Bool
-                if lookup.count == 1 {
-                    // One range (`protocol = tcp`, `packets <= 2`): one unsigned comparison, no
-                    // branch on an outcome that varies from record to record.
-                    let range = code.ranges[Int(lookup.start)]
-                    inside = value &- range.low <= range.high &- range.low
-                } else {
-                    inside = IntervalSet.contains(value, in: code.ranges, start: Int(lookup.start), count: Int(lookup.count))
-                }
-                bits |= inside ? lookup.whenIn : lookup.whenOut
-            case .enumeration:
-                let raw: UInt8?
-                switch EnumRead(rawValue: lookup.read).unsafelyUnwrapped {
-                case .action:
-                    guard present & FlowField.action.bit != 0 else { continue }
-                    raw = record.pointee.action?.rawValue
-                case .logStatus:
-                    guard present & FlowField.logStatus.bit != 0 else { continue }
-                    raw = record.pointee.logStatus?.rawValue
-                case .flowDirection:
-                    guard present & FlowField.flowDirection.bit != 0 else { continue }
-                    raw = record.pointee.flowDirection?.rawValue
-                }
-                guard let raw else { continue }
-                bits |= UInt8(truncatingIfNeeded: lookup.start) & (1 &<< raw) != 0 ? lookup.whenIn : lookup.whenOut
-            }
-        }
+        bits |= isRequest ? requestValues.bits(reading) : otherValues.bits(reading)
         for index in 0..<tests.count {
             let holds: Bool
             switch tests[index] {

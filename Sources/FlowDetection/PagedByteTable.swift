@@ -1,7 +1,8 @@
-/// A table of one byte for each 16-bit key (a port, an address's /16 prefix), stored as pages
-/// of 256 bytes with equal pages kept once, so that the whole table takes a few KB.
+/// A table of one byte for each 16-bit key (a port), stored as pages of 256 bytes with equal
+/// pages kept once, so that the whole table takes a few KB. (``AddressPrefixTable`` stores its
+/// trie of address bytes the same way.)
 ///
-/// The flat 64 KB tables it replaces (port class by port, prefix class by /16 prefix) were read
+/// The flat 64 KB tables it replaced (port class by port, prefix class by /16 prefix) were read
 /// at random offsets for every record, and the records streaming through the caches pushed them
 /// out: a record's matching waited on those loads more than on anything else. The values change
 /// only at the edges of a few sets (the private ranges, the listed ports), so nearly every page
