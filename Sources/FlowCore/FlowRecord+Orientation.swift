@@ -18,7 +18,7 @@ extension FlowRecord {
     /// one byte. Decoders call this for every record they produce.
     ///
     /// It reads the five fields it needs one by one: a method call on the whole record (such as
-    /// `computeIsResponse()` on `self`) made Swift copy all of its 312 bytes first, for every
+    /// `computeIsResponse()` on `self`) made Swift copy all of its 208 bytes first, for every
     /// record decoded.
     @inlinable
     public mutating func cacheOrientation() {

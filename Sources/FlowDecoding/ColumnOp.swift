@@ -4,12 +4,13 @@ import FlowCore
 /// per-line loop is a switch over small integers.
 struct ColumnOp {
     enum Kind: UInt8 {
-        case number, time, address, text, action, logStatus, direction, extra
+        case number, time, address, text, rareText, action, logStatus, direction, extra
     }
 
     var kind: Kind
     var field: FlowField
-    /// Text slot in the record, or index of the extra column.
+    /// Text slot in the record (``FlowField/textSlot``), slot of a rare text
+    /// (``FlowField/rareTextSlot``), or index of the extra column.
     var slot: Int
     var max: UInt64
 
@@ -23,7 +24,10 @@ struct ColumnOp {
                 case .number(let max): return ColumnOp(kind: .number, field: field, slot: 0, max: max)
                 case .time: return ColumnOp(kind: .time, field: field, slot: 0, max: UInt64(Int64.max))
                 case .address: return ColumnOp(kind: .address, field: field, slot: 0, max: 0)
-                case .text: return ColumnOp(kind: .text, field: field, slot: field.textSlot, max: 0)
+                case .text:
+                    return field.textSlot >= 0
+                        ? ColumnOp(kind: .text, field: field, slot: field.textSlot, max: 0)
+                        : ColumnOp(kind: .rareText, field: field, slot: field.rareTextSlot, max: 0)
                 case .action: return ColumnOp(kind: .action, field: field, slot: 0, max: 0)
                 case .logStatus: return ColumnOp(kind: .logStatus, field: field, slot: 0, max: 0)
                 case .flowDirection: return ColumnOp(kind: .direction, field: field, slot: 0, max: 0)

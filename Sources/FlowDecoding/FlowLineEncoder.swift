@@ -58,8 +58,10 @@ extension FlowLineEncoder {
     private struct Column {
         var field: FlowField
         var bit: UInt64
-        /// Index in ``FlowRecord/texts`` for text fields, else -1.
+        /// Index in ``FlowRecord/texts`` for the text fields held there, else -1.
         var slot: Int
+        /// Index in ``RareTexts`` for the rare text fields, else -1.
+        var rareSlot: Int = -1
     }
 
     // Raw buffers rather than arrays: the per-record path then does no reference counting or
@@ -95,6 +97,7 @@ extension FlowLineEncoder {
                 case .text:
                     bound += 1
                     column.slot = field.textSlot
+                    column.rareSlot = field.rareTextSlot
                     texts.append(column)
                 }
                 all.append(column)
@@ -120,12 +123,27 @@ extension FlowLineEncoder {
             arena.deallocate()
         }
 
+        /// The last rare text combination looked up, so that a record's rare columns take the
+        /// shared table's lock once, and a run of records with one combination once in all.
+        private var rareID: UInt32 = 0
+        private var rare = RareTexts(repeating: .empty)
+
+        @inline(__always)
+        func symbol(of column: Column, in record: FlowRecord) -> Symbol {
+            if column.slot >= 0 { return record.texts[column.slot] }
+            if record.rareTexts != rareID {
+                rareID = record.rareTexts
+                rare = RareTextTable.shared.texts(rareID)
+            }
+            return rare[column.rareSlot]
+        }
+
         /// Writes the record's line, newline included, into `scratch`; returns its length.
         @inline(__always)
         func encode(_ record: FlowRecord) -> Int {
             var bound = fixedBound
             for column in textColumns where record.present & column.bit != 0 {
-                bound += cache(record.texts[column.slot])
+                bound += cache(symbol(of: column, in: record))
             }
             if bound > scratchCapacity {
                 scratch.deallocate()
@@ -231,7 +249,7 @@ extension FlowLineEncoder {
                     case nil: p = Digits.write("-", to: p)
                     }
                 default:
-                    let id = Int(record.texts[column.slot].id)
+                    let id = Int(symbol(of: column, in: record).id)
                     let length = Int(lengths[id])
                     if length == 0 {
                         // An empty string would shift every later column, so it prints as absent.

@@ -25,6 +25,8 @@ public struct FlowTextDecoder {
     private var interner = LocalInterner()
     private var jsonScratch: [UInt8] = []
     private var extraScratch: [Symbol] = []
+    /// The rare text fields of the line being parsed.
+    private var rareTexts = RareTextBuilder()
     private var planRecords = 0
     private var hasExtras = false
     private var isV2Default = false
@@ -186,7 +188,7 @@ public struct FlowTextDecoder {
     ) throws(FlowLensError) {
         if extrasPending { startExtrasBatch(&batches) }
         let last = batches.count - 1
-        // Decode straight into the batch's storage: a record is 312 bytes, and building it on
+        // Decode straight into the batch's storage: a record is 208 bytes, and building it on
         // the stack and appending copied it twice per line.
         batches[last].records.append(blank)
         var failure: FlowLensError?
@@ -380,6 +382,7 @@ public struct FlowTextDecoder {
         _ line: UnsafeBufferPointer<UInt8>, from startIndex: Int, into record: inout FlowRecord
     ) throws(FlowLensError) -> Bool {
         guard let p = line.baseAddress else { return false }
+        rareTexts.clear()
         var mask: UInt64 = 0
         var i = startIndex
         let n = line.count
@@ -472,6 +475,9 @@ public struct FlowTextDecoder {
             case .text:
                 i = Self.tokenEnd(p, i, n)
                 record.texts[op.slot] = symbols.symbol(column: column - 1, p + tokenStart, count: i - tokenStart, interner: &interner)
+            case .rareText:
+                i = Self.tokenEnd(p, i, n)
+                rareTexts.set(op.slot, symbols.symbol(column: column - 1, p + tokenStart, count: i - tokenStart, interner: &interner))
             case .action:
                 i = Self.tokenEnd(p, i, n)
                 let token = UnsafeBufferPointer(start: p + tokenStart, count: i - tokenStart)
@@ -510,6 +516,7 @@ public struct FlowTextDecoder {
             return false
         }
         record.present = mask
+        record.rareTexts = rareTexts.finish()
         record.cacheOrientation()
         return true
     }

@@ -54,7 +54,7 @@ extension UnsafePointer where Pointee == FlowRecord {
 
 extension UnsafePointer where Pointee == FlowRecord {
     /// `FlowRecord.isResponse`, read from the orientation byte that decoders cache: through
-    /// `pointee`, the computed property made Swift copy the whole record (312 bytes) first, for
+    /// `pointee`, the computed property made Swift copy the whole record (208 bytes) first, for
     /// every match.
     @inline(__always)
     var isResponse: Bool {

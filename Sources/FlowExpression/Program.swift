@@ -85,10 +85,10 @@ final class Program: @unchecked Sendable {
             return inIntervals(address, Int(start), Int(count)) != negate
         case .textEquals(let bit, let offset, let symbol, let negate):
             guard present & (1 &<< UInt64(bit)) != 0 else { return false }
-            return (record.load(fromByteOffset: Int(offset), as: Symbol.self) == symbol) != negate
+            return (Program.text(record, offset) == symbol) != negate
         case .textIn(let bit, let offset, let start, let count, let negate):
             guard present & (1 &<< UInt64(bit)) != 0 else { return false }
-            return textIn(record.load(fromByteOffset: Int(offset), as: Symbol.self), Int(start), Int(count)) != negate
+            return textIn(Program.text(record, offset), Int(start), Int(count)) != negate
         case .enumIn(let field, let mask, let negate):
             guard present & field.bit != 0 else { return false }
             let typed = record.assumingMemoryBound(to: FlowRecord.self)
@@ -138,6 +138,14 @@ final class Program: @unchecked Sendable {
 
     private func inIntervals(_ address: IPAddress, _ start: Int, _ count: Int) -> Bool {
         IntervalSet.contains(address, in: intervals, start: start, count: count)
+    }
+
+    /// A text field's symbol, from where ``RecordLayout/text(_:)`` says it is.
+    @inline(__always)
+    static func text(_ record: UnsafeRawPointer, _ offset: Int32) -> Symbol {
+        if offset >= 0 { return record.load(fromByteOffset: Int(offset), as: Symbol.self) }
+        let id = record.assumingMemoryBound(to: FlowRecord.self).pointee.rareTexts
+        return id == 0 ? .empty : RareTextTable.shared.texts(id)[Int(-1 - offset)]
     }
 
     private func textIn(_ symbol: Symbol, _ start: Int, _ count: Int) -> Bool {

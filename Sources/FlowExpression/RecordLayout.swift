@@ -117,7 +117,10 @@ enum RecordLayout {
         }
     }
 
+    /// Where a text field's symbol is: its byte offset in the record, or for a rare text field
+    /// (held in ``RareTextTable``) `-1 - rareTextSlot`; ``Program`` reads both.
     static func text(_ field: FlowField) -> Int32 {
-        Int32(MemoryLayout<FlowRecord>.offset(of: \.texts)! + field.textSlot * MemoryLayout<Symbol>.stride)
+        if field.textSlot < 0 { return Int32(-1 - field.rareTextSlot) }
+        return Int32(MemoryLayout<FlowRecord>.offset(of: \.texts)! + field.textSlot * MemoryLayout<Symbol>.stride)
     }
 }

@@ -28,6 +28,8 @@ final class StoreLookups {
     /// The text slots of the record's present fields, for the last presence mask seen.
     private var textSlotsMask: UInt64 = .max
     private var presentTextSlots: [(slot: Int, field: FlowField)] = []
+    /// The presence bits of the rare text fields (held, not static: a static is checked on use).
+    private let rareTextMask = FlowField.rareTextFields.reduce(UInt64(0)) { $0 | $1.bit }
     /// The last context met: consecutive records mostly share one (same interface), and comparing
     /// keys costs less than hashing one.
     private var lastContext: (key: ContextKey, id: Int64)?
@@ -44,10 +46,12 @@ final class StoreLookups {
         /// Version, action, log status, flow direction, traffic path and encryption status, one
         /// byte each plus a presence byte (see ``StoreLookups/smallFields(_:)``).
         var small: UInt64
-        var texts: InlineArray<40, Symbol>
+        var texts: InlineArray<12, Symbol>
+        /// The record's ``FlowRecord/rareTexts`` (one id per combination), 0 when it has none.
+        var rare: UInt32 = 0
 
         static func == (lhs: ContextKey, rhs: ContextKey) -> Bool {
-            guard lhs.small == rhs.small else { return false }
+            guard lhs.small == rhs.small, lhs.rare == rhs.rare else { return false }
             var (left, right) = (lhs.texts, rhs.texts)
             return withUnsafeBytes(of: &left) { l in
                 withUnsafeBytes(of: &right) { r in memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
@@ -56,6 +60,7 @@ final class StoreLookups {
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(small)
+            hasher.combine(rare)
             var copy = texts
             withUnsafeBytes(of: &copy) { hasher.combine(bytes: $0) }
         }
@@ -172,7 +177,7 @@ final class StoreLookups {
 
     /// The id of the record's context, adding it to `contexts` when new.
     ///
-    /// Takes the record by pointer: passed by value, all 312 bytes of it were copied for every
+    /// Takes the record by pointer: passed by value, all 208 bytes of it were copied for every
     /// row ingested.
     @inline(__always)
     func contextID(_ record: UnsafePointer<FlowRecord>) throws(StoreError) -> Int64 {
@@ -261,10 +266,11 @@ final class StoreLookups {
         let present = record.pointee.present
         if present != textSlotsMask {
             textSlotsMask = present
-            presentTextSlots = FlowField.textFields.filter { present & $0.bit != 0 }.map { ($0.textSlot, $0) }
+            presentTextSlots = FlowField.inlineTextFields.filter { present & $0.bit != 0 }.map { ($0.textSlot, $0) }
         }
         var key = ContextKey(small: Self.smallFields(record), texts: InlineArray(repeating: .empty))
         for (slot, _) in presentTextSlots { key.texts[slot] = record.pointee.texts[slot] }
+        if present & rareTextMask != 0 { key.rare = record.pointee.rareTexts }
         return key
     }
 

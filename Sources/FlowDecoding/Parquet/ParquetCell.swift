@@ -30,7 +30,7 @@ enum ParquetCell {
             if value < 0 { return .malformed(.notANumber) }
             // Same rule as text: values of 2^31 and above are milliseconds.
             return .number(value >= 1 << 31 ? UInt64(value) / 1000 : UInt64(value))
-        case .text, .extra:
+        case .text, .rareText, .extra:
             let digits = String(value).utf8
             let symbol = digits.withContiguousStorageIfAvailable { interner.intern($0) }
             return .symbol(symbol ?? Symbol(String(value)))
@@ -63,7 +63,7 @@ enum ParquetCell {
         case .address:
             guard let address = IPAddress.parse(token) else { return .malformed(.badAddress) }
             return .address(address)
-        case .text, .extra:
+        case .text, .rareText, .extra:
             return .symbol(interner.intern(token))
         case .action:
             guard let action = Keyword.action(token) else { return .malformed(.unknownAction) }
@@ -116,7 +116,13 @@ enum ParquetCell {
                 extra?.pointee = symbol
                 return nil
             }
-            record.texts[op.slot] = symbol
+            if op.kind == .rareText {
+                // Columns are decoded one at a time, so a row's rare texts are set one by one
+                // (each through the shared table); few Parquet logs have them.
+                record[text: op.field] = symbol
+            } else {
+                record.texts[op.slot] = symbol
+            }
         case .action(let action): record.action = action
         case .logStatus(let status): record.logStatus = status
         case .direction(let direction): record.flowDirection = direction

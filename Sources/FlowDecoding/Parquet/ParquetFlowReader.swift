@@ -21,7 +21,7 @@ public import FlowCore
 public final class ParquetFlowReader {
     /// Bounds on what the file may ask for, so that a corrupt or hostile file cannot exhaust memory.
     public struct Limits: Sendable {
-        /// Rows in one row group (each becomes a 312-byte record).
+        /// Rows in one row group (each becomes a 208-byte record).
         public var maximumRowsPerRowGroup = 1 << 26
         /// Bytes of one page after decompression.
         public var maximumPageSize = 1 << 28
