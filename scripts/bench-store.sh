@@ -12,7 +12,7 @@
 set -euo pipefail
 
 RECORDS=${1:-1000000}
-FLOWLENS=${FLOWLENS:-$(pwd)/.build-store/release/flowlens}
+FLOWLENS=${FLOWLENS:-$(pwd)/.build/release/flowlens}
 WORK=${WORK:-/tmp/flowlens-bench-$RECORDS}
 LOGS=$WORK/logs
 mkdir -p "$WORK"
@@ -74,6 +74,15 @@ Q4=${Q3//$IP/$IP2}; Q4=${Q4//$HOUR/$HOUR2}
 L=$(load); T0=$(seconds)
 cpu "$FLOWLENS" query --db "$DB" --format csv "$Q4" > "$WORK/q4-flowlens.csv"
 T1=$(seconds); echo "one address ($IP2, typical) in one hour: $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/q4-flowlens.csv") - 1)) rows (load $L)"
+# The same two hours through `filter`, which reads an address's rows from the address indexes.
+rfc3339() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+for pair in "$IP $HOUR busiest" "$IP2 $HOUR2 typical"; do
+    set -- $pair
+    L=$(load); T0=$(seconds)
+    cpu "$FLOWLENS" filter --db "$DB" --where "addr = $1" --since "$(rfc3339 "$2")" --until "$(rfc3339 $(($2 + 3600)))" \
+        --format csv > "$WORK/filter-$3.csv"
+    T1=$(seconds); echo "filter --where 'addr = $1' over that hour ($3): $(elapsed "$T0" "$T1") s, $(($(wc -l < "$WORK/filter-$3.csv") - 1)) rows (load $L)"
+done
 
 echo "== DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)')"
 python3 - "$LOGS/AWSLogs" "$WORK/flows.duckdb" "$TEXT_BYTES" "$Q1" "$Q2" "$WORK" "$IP" "$HOUR" "$IP2" "$HOUR2" <<'PY'
