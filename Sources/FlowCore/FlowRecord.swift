@@ -91,7 +91,7 @@ extension FlowRecord {
         get {
             let slot = field.textSlot
             if slot >= 0 { return texts[slot] }
-            return rareTexts == 0 ? .empty : RareTextTable.shared.texts(rareTexts)[field.rareTextSlot]
+            return RareTextTable.shared.text(rareTexts, slot: field.rareTextSlot)
         }
         set {
             let slot = field.textSlot

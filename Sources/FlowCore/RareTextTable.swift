@@ -51,6 +51,17 @@ public final class RareTextTable: Sendable {
         state.withLock { $0.combinations[Int(id)] }
     }
 
+    /// One field of the combination with this id, by its ``FlowField/rareTextSlot``; id 0 (no
+    /// rare field) without taking the lock.
+    @inlinable
+    public func text(_ id: UInt32, slot: Int) -> Symbol {
+        id == 0 ? .empty : symbol(id, slot)
+    }
+
+    @usableFromInline func symbol(_ id: UInt32, _ slot: Int) -> Symbol {
+        state.withLock { $0.combinations[Int(id)][slot] }
+    }
+
     /// Whether two combinations hold the same symbols, compared eight bytes at a time (a
     /// decoder compares each record's combination with the previous one).
     @inline(__always)

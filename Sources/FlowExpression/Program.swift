@@ -145,7 +145,7 @@ final class Program: @unchecked Sendable {
     static func text(_ record: UnsafeRawPointer, _ offset: Int32) -> Symbol {
         if offset >= 0 { return record.load(fromByteOffset: Int(offset), as: Symbol.self) }
         let id = record.assumingMemoryBound(to: FlowRecord.self).pointee.rareTexts
-        return id == 0 ? .empty : RareTextTable.shared.texts(id)[Int(-1 - offset)]
+        return RareTextTable.shared.text(id, slot: Int(-1 - offset))
     }
 
     private func textIn(_ symbol: Symbol, _ start: Int, _ count: Int) -> Bool {

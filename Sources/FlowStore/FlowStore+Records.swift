@@ -71,7 +71,7 @@ extension FlowStore {
         var total = 0
         let numberBase: Int32 = 4
         let extraBase = numberBase + Int32(numbers.count)
-        func address(_ column: Int32) -> IPAddress? {
+        func address(_ column: Int32) throws(StoreError) -> IPAddress? {
             guard !statement.isNull(column) else { return nil }
             let id = Int(statement.int64(column))
             guard id > 0 else { return nil }
@@ -79,17 +79,18 @@ extension FlowStore {
             if let known = looked[id] { return known }
             lookup.reset()
             lookup.bind(1, Int64(id))
-            guard (try? lookup.step()) == true, let address = IPAddress(lookup.text(0)) else { return nil }
+            guard try lookup.step() else { return nil }
+            let address = try StoreLookups.storedAddress(lookup.text(0), db)
             looked[id] = address
             return address
         }
         while try statement.step() {
             var record = contexts[statement.int64(0)] ?? FlowRecord()
-            if let source = address(1) {
+            if let source = try address(1) {
                 record.srcaddr = source
                 record.present |= FlowField.srcaddr.bit
             }
-            if let destination = address(2) {
+            if let destination = try address(2) {
                 record.dstaddr = destination
                 record.present |= FlowField.dstaddr.bit
             }
@@ -102,11 +103,11 @@ extension FlowStore {
                 record.setNumber(.end, record.has(.start) ? record.start &+ duration : duration)
             }
             if hasExtras {
-                if let source = address(extraBase) {
+                if let source = try address(extraBase) {
                     record.pktSrcaddr = source
                     record.present |= FlowField.pktSrcaddr.bit
                 }
-                if let destination = address(extraBase + 1) {
+                if let destination = try address(extraBase + 1) {
                     record.pktDstaddr = destination
                     record.present |= FlowField.pktDstaddr.bit
                 }

@@ -108,15 +108,21 @@ final class StoreLookups {
         return index >= 0 && index < contextRollupKeys.count ? contextRollupKeys[index] : (RollupTable.absent, RollupTable.absent)
     }
 
+    /// The address a row of `addresses` holds; anything else means the store is corrupt.
+    static func storedAddress(_ text: String, _ connection: SQLiteConnection) throws(StoreError) -> IPAddress {
+        guard let address = IPAddress(text) else {
+            throw StoreError(.corrupt, "the addresses table holds '\(text)', not an address", location: connection.path)
+        }
+        return address
+    }
+
     /// Every stored address, indexed by id (index 0, the absent address, holds `.zero`).
     static func readAddresses(_ connection: SQLiteConnection) throws(StoreError) -> [IPAddress] {
         var addresses: [IPAddress] = [.zero]
         let rows = try connection.prepare("SELECT id, address FROM addresses WHERE id > 0 ORDER BY id")
         while try rows.step() {
             let id = Int(rows.int64(0))
-            guard let address = IPAddress(rows.text(1)) else {
-                throw StoreError(.corrupt, "the addresses table holds '\(rows.text(1))', not an address", location: connection.path)
-            }
+            let address = try storedAddress(rows.text(1), connection)
             if id >= addresses.count { addresses.append(contentsOf: repeatElement(.zero, count: id + 1 - addresses.count)) }
             addresses[id] = address
         }
