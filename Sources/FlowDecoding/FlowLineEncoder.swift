@@ -22,14 +22,24 @@ public struct FlowLineEncoder {
 
     private let storage: Storage
 
+    /// How a line is laid out.
+    public enum Style: Sendable {
+        /// Flow log text: fields separated by single spaces, `-` for an absent one.
+        case text
+        /// A CSV row (RFC 4180): fields separated by commas, an empty cell for an absent one, and
+        /// a text with a comma or a quote quoted. Numbers, addresses and the enumerations never need it.
+        case csv
+    }
+
     /// Creates an encoder for one field order.
     ///
     /// - Parameters:
     ///   - fields: The columns to write, as in a header line or a log format.
+    ///   - style: Flow log text (the default) or CSV.
     ///   - table: Where symbols are looked up; the process-wide table unless a test isolates one.
-    public init(fields: [FlowField], table: SymbolTable = .shared) {
+    public init(fields: [FlowField], style: Style = .text, table: SymbolTable = .shared) {
         self.fields = fields
-        storage = Storage(fields: fields, table: table)
+        storage = Storage(fields: fields, csv: style == .csv, table: table)
     }
 
     /// The header line AWS writes at the top of an S3 text file: the field names, space-separated.
@@ -70,6 +80,9 @@ extension FlowLineEncoder {
         let columns: UnsafeMutableBufferPointer<Column>
         let textColumns: UnsafeMutableBufferPointer<Column>
         let table: SymbolTable
+        let csv: Bool
+        /// The byte between fields.
+        let separator: UInt8
         // Longest line apart from text fields, whose cached lengths are added per record.
         let fixedBound: Int
         private(set) var scratch: UnsafeMutablePointer<UInt8>
@@ -82,8 +95,10 @@ extension FlowLineEncoder {
         private var arenaCount = 0
         private var arenaCapacity = 4096
 
-        init(fields: [FlowField], table: SymbolTable) {
+        init(fields: [FlowField], csv: Bool, table: SymbolTable) {
             self.table = table
+            self.csv = csv
+            separator = csv ? UInt8(ascii: ",") : UInt8(ascii: " ")
             var bound = fields.count + 1
             var all: [Column] = []
             var texts: [Column] = []
@@ -177,7 +192,18 @@ extension FlowLineEncoder {
                 lengths = newLengths
                 symbolCapacity = capacity
             }
-            let text = Array(table.string(for: symbol).utf8)
+            var text = Array(table.string(for: symbol).utf8)
+            // CSV: the arena holds the cell as written, quoted where the text needs it (a quote
+            // inside is doubled), so records with it cost no more than others.
+            if csv && text.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) {
+                var quoted: [UInt8] = [UInt8(ascii: "\"")]
+                for byte in text {
+                    if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+                    quoted.append(byte)
+                }
+                quoted.append(UInt8(ascii: "\""))
+                text = quoted
+            }
             if arenaCount + text.count > arenaCapacity {
                 let capacity = max(arenaCapacity * 2, arenaCount + text.count)
                 let newArena = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -201,12 +227,14 @@ extension FlowLineEncoder {
                 if first {
                     first = false
                 } else {
-                    p.pointee = UInt8(ascii: " ")
+                    p.pointee = separator
                     p += 1
                 }
                 guard record.present & column.bit != 0 else {
-                    p.pointee = UInt8(ascii: "-")
-                    p += 1
+                    if !csv {
+                        p.pointee = UInt8(ascii: "-")
+                        p += 1
+                    }
                     continue
                 }
                 switch column.field {
@@ -233,28 +261,30 @@ extension FlowLineEncoder {
                     switch record.action {
                     case .accept: p = Digits.write("ACCEPT", to: p)
                     case .reject: p = Digits.write("REJECT", to: p)
-                    case nil: p = Digits.write("-", to: p)
+                    case nil: if !csv { p = Digits.write("-", to: p) }
                     }
                 case .logStatus:
                     switch record.logStatus {
                     case .ok: p = Digits.write("OK", to: p)
                     case .noData: p = Digits.write("NODATA", to: p)
                     case .skipData: p = Digits.write("SKIPDATA", to: p)
-                    case nil: p = Digits.write("-", to: p)
+                    case nil: if !csv { p = Digits.write("-", to: p) }
                     }
                 case .flowDirection:
                     switch record.flowDirection {
                     case .ingress: p = Digits.write("ingress", to: p)
                     case .egress: p = Digits.write("egress", to: p)
-                    case nil: p = Digits.write("-", to: p)
+                    case nil: if !csv { p = Digits.write("-", to: p) }
                     }
                 default:
                     let id = Int(symbol(of: column, in: record).id)
                     let length = Int(lengths[id])
                     if length == 0 {
                         // An empty string would shift every later column, so it prints as absent.
-                        p.pointee = UInt8(ascii: "-")
-                        p += 1
+                        if !csv {
+                            p.pointee = UInt8(ascii: "-")
+                            p += 1
+                        }
                     } else {
                         p.update(from: arena + Int(offsets[id]), count: length)
                         p += length

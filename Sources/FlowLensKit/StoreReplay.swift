@@ -21,7 +21,14 @@ public enum StoreReplay {
         var kept = 0
         try store.readRecords(since: since, until: until, touching: addresses) { batch in
             var batch = batch
-            if let filter { batch.records.removeAll { !filter($0) } }
+            // The reader still holds the batch's records, so removing from them would copy every
+            // record first; a batch the filter keeps whole (all of one address's rows for
+            // `addr = X`) goes on as it is, and another is rebuilt from the records kept.
+            if let filter, let first = batch.records.firstIndex(where: { !filter($0) }) {
+                var kept = Array(batch.records[..<first])
+                for record in batch.records[(first + 1)...] where filter(record) { kept.append(record) }
+                batch.records = kept
+            }
             guard !batch.records.isEmpty else { return }
             kept += batch.records.count
             for sink in sinks { sink.consume(batch) }

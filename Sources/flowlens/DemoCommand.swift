@@ -5,6 +5,7 @@ import Foundation
 extension FlowLens {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Generate a simulated day with attacks, scan it, and score the alerts.",
             discussion: """
                 Generates a day of flow logs for a simulated VPC with one instance of every attack \

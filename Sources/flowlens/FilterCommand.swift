@@ -9,6 +9,7 @@ import Foundation
 extension FlowLens {
     struct Filter: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "filter",
             abstract: "Print the records that match an expression, as flow log text, CSV or JSON lines.",
             discussion: """
                 Examples:
@@ -42,8 +43,8 @@ extension FlowLens {
             } else {
                 fields = FlowField.v2Default
             }
-            let writer = RecordWriter(format: format.value, fields: fields) { text in
-                FileHandle.standardOutput.write(Data(text.utf8))
+            let writer = RecordWriter(format: format.value, fields: fields) { bytes in
+                StandardOutput.write(bytes)
             }
             try StoreSupport.runRecords(input: input, db: db, whereExpression: whereExpression, config: config, sink: writer)
         }

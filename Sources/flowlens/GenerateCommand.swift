@@ -7,6 +7,7 @@ import Foundation
 extension FlowLens {
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write realistic simulated VPC flow logs, laid out as S3 delivery leaves them.",
             discussion: """
                 Simulates a VPC with load balancers, web, app, cache, database, batch and ops tiers, \

@@ -10,6 +10,7 @@ import Foundation
 extension FlowLens {
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Load flow logs into a SQLite store for SQL queries.",
             discussion: """
                 Each source is one transaction: it is kept whole or not at all (a file that fails \

@@ -6,6 +6,7 @@ import Foundation
 extension FlowLens {
     struct Prune: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Delete old flows, rollups and alerts from a store.",
             discussion: """
                 Removes flows that started before the cutoff (rounded down to the hour), their hourly \

@@ -5,6 +5,7 @@ import Foundation
 extension FlowLens {
     struct Query: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "query",
             abstract: "Run read-only SQL on a store (Athena's vpc_flow_logs queries run unchanged).",
             discussion: """
                 Tables: flows (every field, AWS names with - as _, start/end in Unix seconds), the view \

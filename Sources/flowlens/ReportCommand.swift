@@ -9,6 +9,7 @@ import Foundation
 extension FlowLens {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Read flow logs once and write a report: statistics, charts and alerts.",
             discussion: """
                 Reads the sources in one pass, runs the detections, and prints the report (text, \

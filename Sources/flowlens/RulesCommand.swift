@@ -6,6 +6,7 @@ import FlowLensKit
 extension FlowLens {
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "List, show and test detection rules.",
             discussion: """
                 Examples:
@@ -21,6 +22,7 @@ extension FlowLens {
 extension FlowLens.Rules {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the rules in the catalog.", discussion: "Example:\n  flowlens rules list --rules ./my-rules")
 
         @OptionGroup var detection: DetectionOptions
@@ -39,6 +41,7 @@ extension FlowLens.Rules {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print a rule's YAML definition.", discussion: "Example:\n  flowlens rules show ssh-brute-force")
 
         @Argument(help: "Rule id.") var id: String
@@ -56,6 +59,7 @@ extension FlowLens.Rules {
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run the tests that rules carry and report pass or fail.",
             discussion: """
                 Without a folder, tests the built-in catalog (plus --rules folders). With a folder, \

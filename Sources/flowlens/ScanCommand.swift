@@ -12,6 +12,7 @@ import Foundation
 extension FlowLens {
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Read flow logs and report what is in them.",
             discussion: """
                 Sources are files, folders (read recursively), globs, or - for standard input. Gzip is \

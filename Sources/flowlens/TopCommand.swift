@@ -10,6 +10,7 @@ import Foundation
 extension FlowLens {
     struct Top: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "top",
             abstract: "Rank addresses, pairs, ports, protocols, interfaces or zones by bytes, packets or flows.",
             discussion: """
                 Reads sources in one streaming pass (no store needed), or a store with --db. On a \

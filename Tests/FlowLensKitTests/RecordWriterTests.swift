@@ -22,7 +22,7 @@ import Testing
         var outputs: [RecordWriter.Format: String] = [:]
         for format in RecordWriter.Format.allCases {
             var out = ""
-            let writer = RecordWriter(format: format, fields: fields) { out += $0 }
+            let writer = RecordWriter(format: format, fields: fields) { out += String(decoding: $0, as: UTF8.self) }
             writer.consume(try Self.batch())
             outputs[format] = out
             #expect(writer.written == 3)
@@ -46,7 +46,7 @@ import Testing
         ).records
         var out = ""
         let fields: [FlowField] = [.interfaceID, .srcaddr, .instanceID, .rejectReason, .version]
-        RecordWriter(format: .csv, fields: fields) { out += $0 }.consume(batch)
+        RecordWriter(format: .csv, fields: fields) { out += String(decoding: $0, as: UTF8.self) }.consume(batch)
         #expect(out == "interface_id,srcaddr,instance_id,reject_reason,version\neni-1,10.0.0.1,\"i-\"\"x\"\"\",\"a,b\",8\n,10.0.0.2,,,8\n")
     }
 
