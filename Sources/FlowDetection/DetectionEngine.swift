@@ -28,6 +28,9 @@ public final class DetectionEngine {
     /// of `rulesOfReport` delimited by `reportStarts`.
     private let rulesOfReport: [Int32]
     private let reportStarts: [Int32]
+    /// The windowed rules, which queue records a little before applying them (see
+    /// ``WindowedRule/observe(_:_:_:)``) and are flushed after every block.
+    private let windowed: [WindowedRule]
     @exclusivity(unchecked) private var maxEventTime = Int64.min
     private var lastSweep = Int64.min
     /// Records seen, and matches per rule (for `rules test` and statistics).
@@ -84,6 +87,7 @@ public final class DetectionEngine {
             }
         }
         self.kinds = kinds
+        windowed = kinds.compactMap { if case .windowed(let rule) = $0 { rule } else { nil } }
         tags = kinds.map { kind in
             switch kind {
             case .record: .record
@@ -205,6 +209,7 @@ public final class DetectionEngine {
                 }
             }
         }
+        for rule in windowed { rule.flush(&book) }
     }
 
     public func process(_ record: FlowRecord) {

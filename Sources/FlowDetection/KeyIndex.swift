@@ -1,3 +1,4 @@
+import CMemory
 import FlowCore
 
 /// An open-addressing index from grouping keys to dense slot numbers, for per-key state kept
@@ -8,11 +9,17 @@ import FlowCore
 /// touch. Here a key costs one multiply-mix hash and a linear probe, and the state lives in the
 /// owner's arrays (struct of arrays) at the slot the index hands out. Slots are dense, numbered
 /// in order of first insertion, and stay stable until `compact(keeping:)` renumbers them.
+///
+/// Each bucket holds the upper 32 bits of its key's hash beside the slot. A probe reads a key only
+/// when those bits agree, so a new key (most keys of scanner noise are seen once) costs the one
+/// cache miss on its bucket, where comparing the key of every occupied bucket on the way cost a
+/// second one; callers that know their keys ahead can ``prefetch(hash:)`` the bucket.
 struct KeyIndex {
     /// The key of each slot.
     private(set) var keys: [WindowKey] = []
-    /// Slot number plus one per bucket; 0 marks an empty bucket.
-    private var buckets: [Int32]
+    /// Per bucket: 0 when empty, else the hash's upper 32 bits (upper half) and the slot number
+    /// plus one (lower half).
+    private var buckets: [UInt64]
     private var mask: Int
 
     init(capacity: Int = 64) {
@@ -27,30 +34,47 @@ struct KeyIndex {
 
     /// The slot of `key`, if it has one.
     func slot(of key: WindowKey) -> Int? {
-        var bucket = Self.hash(key) & mask
+        let hash = Self.hash(key)
+        let tag = UInt64(truncatingIfNeeded: hash) >> 32
+        var bucket = hash & mask
         while true {
-            let entry = Int(buckets[bucket])
+            let entry = buckets[bucket]
             if entry == 0 { return nil }
-            if keys[entry - 1] == key { return entry - 1 }
+            let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+            if entry >> 32 == tag && keys[slot] == key { return slot }
             bucket = (bucket + 1) & mask
         }
     }
 
     /// The slot of `key`, created (numbered `count`) when the key is new.
+    @inline(__always)
     mutating func insert(_ key: WindowKey) -> (slot: Int, inserted: Bool) {
-        var bucket = Self.hash(key) & mask
+        insert(key, hash: Self.hash(key))
+    }
+
+    /// ``insert(_:)`` with the key's ``hash(_:)`` worked out by the caller (for a prefetch).
+    mutating func insert(_ key: WindowKey, hash: Int) -> (slot: Int, inserted: Bool) {
+        let tag = UInt64(truncatingIfNeeded: hash) >> 32
+        var bucket = hash & mask
         while true {
-            let entry = Int(buckets[bucket])
+            let entry = buckets[bucket]
             if entry == 0 { break }
-            if keys[entry - 1] == key { return (entry - 1, false) }
+            let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+            if entry >> 32 == tag && keys[slot] == key { return (slot, false) }
             bucket = (bucket + 1) & mask
         }
         let slot = keys.count
         keys.append(key)
-        buckets[bucket] = Int32(truncatingIfNeeded: slot + 1)
+        buckets[bucket] = tag << 32 | UInt64(slot + 1)
         // Keep the load at most one half, so probes stay short.
         if keys.count * 2 > buckets.count { rehash(size: buckets.count * 2) }
         return (slot, true)
+    }
+
+    /// Starts loading the bucket where a key with this ``hash(_:)`` is looked up first.
+    @inline(__always)
+    func prefetch(hash: Int) {
+        buckets.withUnsafeBufferPointer { flowlens_prefetch_for_write($0.baseAddress! + (hash & mask)) }
     }
 
     /// Keeps the slots for which `keep` is true, renumbered densely in their old order.
@@ -61,7 +85,7 @@ struct KeyIndex {
         var kept: [Int] = []
         for slot in keys.indices where keep(slot) { kept.append(slot) }
         guard kept.count != keys.count else { return kept }
-        keys = kept.map { keys[$0] }
+        keys.keepInPlace(kept)
         var size = 16
         while size < keys.count * 2 { size <<= 1 }
         // Shrink with the state, but not below what half the old load would need.
@@ -74,18 +98,35 @@ struct KeyIndex {
         rehash(size: 16)
     }
 
+    /// Puts every key back into `size` buckets: into the same array, cleared, when the size
+    /// stays (a sweep that drops some keys), so as not to allocate and fault in a new one.
+    ///
+    /// Walks the keys rather than the buckets: after a sweep most buckets are empty, and a walk
+    /// over them (tried: renumbering entries in place, run by run) cost more than hashing the
+    /// keys again.
     private mutating func rehash(size: Int) {
-        buckets = Array(repeating: 0, count: size)
+        if size == buckets.count {
+            buckets.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            buckets = Array(repeating: 0, count: size)
+        }
         mask = size - 1
-        for (slot, key) in keys.enumerated() {
-            var bucket = Self.hash(key) & mask
-            while buckets[bucket] != 0 { bucket = (bucket + 1) & mask }
-            buckets[bucket] = Int32(truncatingIfNeeded: slot + 1)
+        let mask = mask
+        buckets.withUnsafeMutableBufferPointer { buckets in
+            keys.withUnsafeBufferPointer { keys in
+                for slot in keys.indices {
+                    let hash = Self.hash(keys[slot])
+                    var bucket = hash & mask
+                    while buckets[bucket] != 0 { bucket = (bucket + 1) & mask }
+                    buckets[bucket] = UInt64(truncatingIfNeeded: hash) & 0xFFFF_FFFF_0000_0000 | UInt64(slot + 1)
+                }
+            }
         }
     }
 
     /// A multiply-xorshift mix of the six words: cheap, and good enough for linear probing on
-    /// addresses, which differ mostly in their low bits.
+    /// addresses, which differ mostly in their low bits. The low bits pick the bucket and the upper
+    /// 32 are kept in it to tell keys apart.
     @inline(__always)
     static func hash(_ key: WindowKey) -> Int {
         var h = key.a.low &* 0x9E37_79B9_7F4A_7C15

@@ -17,7 +17,6 @@ struct WindowState {
     var runningSum: UInt64 = 0
     var distinct = DistinctTimes()
     var maxTime = Int64.min
-    var firstSeen = Int64.max
     var bytes: UInt64 = 0
     var packets: UInt64 = 0
     var interface: Symbol = .empty
@@ -33,9 +32,9 @@ struct WindowState {
     ) -> Double {
         bytes &+= record.pointee.bytes
         packets &+= record.pointee.packets
-        if interface == .empty { interface = record.interfaceSymbol }
+        // Compared by id: `.empty` is a global, whose accessor ran a `swift_once` per record.
+        if interface.id == 0 { interface = record.interfaceSymbol }
         if time > maxTime { maxTime = time }
-        firstSeen = min(firstSeen, time)
         let cutoff = maxTime - window
         switch measure {
         case .distinct:

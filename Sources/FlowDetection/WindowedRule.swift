@@ -18,6 +18,23 @@ final class WindowedRule {
     /// By slot: the newest event time of the key's window (its `maxTime`), kept flat beside the
     /// windows so that a sweep reads one array rather than every window object.
     @exclusivity(unchecked) private var newest: [Int64] = []
+    /// Records observed but not yet applied, oldest first, from `queueStart` on (a ring of
+    /// ``queueDepth``): see ``observe(_:_:_:)``.
+    private let queue: UnsafeMutablePointer<Queued>
+    @exclusivity(unchecked) private var queueStart = 0
+    @exclusivity(unchecked) private var queued = 0
+
+    /// Records in flight between a key's bucket being prefetched and its window being updated:
+    /// enough records of other rules in between to cover a miss, few enough to stay in cache.
+    private static var queueDepth: Int { 8 }
+
+    /// A matched record waiting for its key's bucket to arrive in cache.
+    private struct Queued {
+        var record: UnsafePointer<FlowRecord>
+        var facts: RecordFacts
+        var key: WindowKey
+        var hash: Int
+    }
 
     init(rule: CompiledRule, aggregate: Aggregation, keyContext: KeyContext) {
         self.rule = rule
@@ -25,13 +42,53 @@ final class WindowedRule {
         self.keyContext = keyContext
         dedupSeconds = rule.definition.dedupSeconds
         maxMeanPacketBytes = rule.definition.parameters["max_mean_packet_bytes"]
+        queue = .allocate(capacity: Self.queueDepth)
     }
+
+    deinit { queue.deallocate() }
 
     var stateSize: Int { windows.reduce(0) { $0 + 1 + $1.approximateSize } }
 
+    /// Takes a matched record, and applies the one observed ``queueDepth`` records before it.
+    ///
+    /// Most keys of a scan are new (scanner noise: a source probing once), and a new key's
+    /// bucket is a cache miss that nothing else could overlap. Its bucket is prefetched here and
+    /// the record applied a few records later, by when the bucket has arrived. The record stays
+    /// valid in its batch until ``flush(_:)``, which the engine calls after every block; a rule
+    /// still sees its records in order, and alerts of different rules never interact.
+    @inline(__always)
     func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         let key = WindowKey.make(aggregate.by, record, facts, keyContext)
-        let (slot, inserted) = keys.insert(key)
+        let hash = KeyIndex.hash(key)
+        keys.prefetch(hash: hash)
+        let depth = Self.queueDepth
+        if queued == depth {
+            let oldest = queue[queueStart]
+            queue[queueStart] = Queued(record: record, facts: facts, key: key, hash: hash)
+            queueStart = (queueStart + 1) & (depth - 1)
+            apply(oldest.record, oldest.facts, oldest.key, oldest.hash, &book)
+        } else {
+            (queue + ((queueStart + queued) & (depth - 1))).initialize(
+                to: Queued(record: record, facts: facts, key: key, hash: hash))
+            queued += 1
+        }
+    }
+
+    /// Applies every record still queued: before their batch's records go away.
+    func flush(_ book: inout AlertBook) {
+        while queued > 0 {
+            let oldest = queue[queueStart]
+            queueStart = (queueStart + 1) & (Self.queueDepth - 1)
+            queued -= 1
+            apply(oldest.record, oldest.facts, oldest.key, oldest.hash, &book)
+        }
+    }
+
+    private func apply(
+        _ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ key: WindowKey, _ hash: Int,
+        _ book: inout AlertBook
+    ) {
+        let (slot, inserted) = keys.insert(key, hash: hash)
         if inserted {
             windows.append(WindowState())
             newest.append(facts.time)

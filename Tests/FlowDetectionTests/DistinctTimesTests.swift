@@ -2,8 +2,8 @@ import FlowCore
 @testable import FlowDetection
 import Testing
 
-/// `DistinctTimes` (one value inline, a dictionary past it) keeps exactly what a dictionary of
-/// value to newest time keeps, through any mix of notes and expiries.
+/// `DistinctTimes` (three values inline, a dictionary past them) keeps exactly what a dictionary
+/// of value to newest time keeps, through any mix of notes and expiries.
 @Suite struct DistinctTimesTests {
     @Test func agreesWithADictionaryThroughNotesAndExpiries() {
         var seed: UInt64 = 0x9E37_79B9
@@ -12,10 +12,10 @@ import Testing
             return (seed >> 33) % bound
         }
         // Few values, so that they repeat, expire while others stay, and come back.
-        for round in 0..<200 {
+        for round in 0..<400 {
             var times = DistinctTimes()
             var reference: [IPAddress: Int64] = [:]
-            let valueCount = UInt64(1 + round % 6)
+            let valueCount = UInt64(1 + round % 9)
             for _ in 0..<60 {
                 if next(5) == 0 {
                     let cutoff = Int64(next(100))
