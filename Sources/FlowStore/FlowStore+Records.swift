@@ -1,3 +1,4 @@
+import Dispatch
 import CSQLite
 public import FlowCore
 
@@ -136,12 +137,12 @@ extension FlowStore {
         do {
             if hasExtras {
                 let reader = try TableRowReader(path: path, rootPage: extras.root)
-                for (rowid, payload) in try reader.payloads(rowids, columns: extras.columns) { extraOf[rowid] = payload }
+                for (rowid, payload) in try reader.payloads(rowids[...], columns: extras.columns) { extraOf[rowid] = payload }
                 extraReader = reader
             }
             rowReader = try TableRowReader(path: path, rootPage: rows.root)
             try rowReader.prefault(rowids)
-            found = try rowReader.payloads(rowids, columns: rows.columns)
+            found = try Self.payloads(rowids, columns: rows.columns, from: rowReader)
         } catch {
             return false
         }
@@ -172,6 +173,28 @@ extension FlowStore {
         }
         withExtendedLifetime(extraReader) {}
         return true
+    }
+
+    /// The payloads of `rowids` (sorted), found on two threads for many rows: the search waits on
+    /// memory (a fresh page and cache line a row), so two searchers nearly halve it.
+    private static func payloads(
+        _ rowids: [Int64], columns: Int, from reader: TableRowReader
+    ) throws(TableRowReader.Failure) -> [(rowid: Int64, payload: UnsafeBufferPointer<UInt8>)] {
+        guard rowids.count >= 8192 else { return try reader.payloads(rowids[...], columns: columns) }
+        let middle = rowids.count / 2
+        let halves = [rowids[..<middle], rowids[middle...]]
+        let results = UnsafeMutableBufferPointer<Result<[(rowid: Int64, payload: UnsafeBufferPointer<UInt8>)], TableRowReader.Failure>>
+            .allocate(capacity: 2)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            // Each iteration writes its own slot.
+            (slots.baseAddress! + half).initialize(to: Result { () throws(TableRowReader.Failure) in
+                try reader.payloads(halves[half], columns: columns)
+            })
+        }
+        defer { _ = results.deinitialize() }
+        return try results[0].get() + results[1].get()
     }
 
     /// Partners probed per address and side before a time range reads the address's whole index

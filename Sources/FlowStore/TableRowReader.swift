@@ -14,7 +14,10 @@ import Glibc
 /// mode, where newer pages would sit in the log. Anything this reader does not expect (a payload
 /// on overflow pages, a real or text value, a malformed page) is ``Failure/unsupported``: the
 /// caller then reads through SQLite, which reports real corruption properly.
-final class TableRowReader {
+///
+/// After `init` nothing in a reader changes (each search keeps its position in a ``Leaf`` of its
+/// own), and the mapping is read-only: that makes it safe to search from several threads.
+final class TableRowReader: @unchecked Sendable {
     enum Failure: Error { case unsupported }
 
     private let base: UnsafePointer<UInt8>
@@ -59,6 +62,15 @@ final class TableRowReader {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
 
+    /// A leaf being read: its B-tree header, cell count, last rowid, and the cell where the next
+    /// search starts (rowids come in ascending order).
+    private struct Leaf {
+        var header: UnsafePointer<UInt8>
+        var cells: Int
+        var last: Int64
+        var nextCell = 0
+    }
+
     /// Asks the kernel to map, ahead of the reads, the pages between the leaves of the first and
     /// the last of `rowids` (sorted), when they lie within `limit` bytes: the table's leaves are
     /// written in rowid order, so those of a time range are mostly one run of the file, and one
@@ -66,10 +78,8 @@ final class TableRowReader {
     /// busiest address's hour). Only advice: a kernel without `MADV_POPULATE_READ` ignores it.
     func prefault(_ rowids: [Int64], limit: Int = 64 << 20) throws(Failure) {
         guard let first = rowids.first, let last = rowids.last else { return }
-        try descend(to: first)
-        guard let low = leaf?.page else { return }
-        try descend(to: last)
-        guard let high = leaf?.page else { return }
+        let low = try descend(to: first).header
+        let high = try descend(to: last).header
         // The range rounded out to whole memory pages (a database page may be smaller).
         let memoryPage = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
         let start = (leafPage(low) - base) / memoryPage * memoryPage
@@ -79,28 +89,23 @@ final class TableRowReader {
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, 22)
     }
 
-    /// The current leaf: its page, cell count and last rowid.
-    private var leaf: (page: UnsafePointer<UInt8>, cells: Int, last: Int64)?
-    /// The cell of the current leaf where the next search starts: rowids come in ascending order.
-    private var nextCell = 0
-
     /// The records of those of `rowids` (sorted ascending) that the table holds, in order, each
     /// checked to decode (``decode(_:columns:into:)``): pointers into the mapped file, so that
     /// reading a hundred thousand rows writes no copy of them, and a fall back to SQLite after a
     /// failure has delivered nothing. Valid while this reader lives.
-    func payloads(_ rowids: [Int64], columns: Int) throws(Failure) -> [(rowid: Int64, payload: UnsafeBufferPointer<UInt8>)] {
+    func payloads(_ rowids: ArraySlice<Int64>, columns: Int) throws(Failure) -> [(rowid: Int64, payload: UnsafeBufferPointer<UInt8>)] {
         guard columns <= 64 else { throw .unsupported }
         let values = UnsafeMutablePointer<Int64>.allocate(capacity: max(columns, 1))
         defer { values.deallocate() }
         var found: [(rowid: Int64, payload: UnsafeBufferPointer<UInt8>)] = []
         found.reserveCapacity(rowids.count)
-        leaf = nil
+        var leaf: Leaf?
         for rowid in rowids {
             if leaf == nil || rowid > leaf!.last {
-                try descend(to: rowid)
-                nextCell = try search(rowid)
+                leaf = try descend(to: rowid)
+                leaf!.nextCell = try search(rowid, in: leaf!)
             }
-            guard let payload = try find(rowid) else { continue }
+            guard let payload = try find(rowid, in: &leaf!) else { continue }
             _ = try decode(payload, columns: columns, into: values)
             found.append((rowid, payload))
         }
@@ -125,7 +130,7 @@ final class TableRowReader {
     }
 
     /// Goes from the root to the leaf that would hold `rowid`.
-    private func descend(to rowid: Int64) throws(Failure) {
+    private func descend(to rowid: Int64) throws(Failure) -> Leaf {
         var number = root
         for _ in 0..<64 {
             let page = try page(number)
@@ -133,18 +138,14 @@ final class TableRowReader {
             let cells = Int(header[3]) << 8 | Int(header[4])
             switch header[0] {
             case 13:
-                guard cells > 0 else {
-                    leaf = (header, 0, Int64.min)
-                    return
-                }
+                guard cells > 0 else { return Leaf(header: header, cells: 0, last: Int64.min) }
                 let lastCell = try cellOffset(header, headerSize: 8, cells - 1)
                 var cursor = page + lastCell
                 _ = try Self.varint(&cursor, limit: page + usable)
                 let last = try Self.varint(&cursor, limit: page + usable)
                 // The leaf answers every rowid up to its last one; a rowid past it makes the next
                 // search go down again.
-                leaf = (header, cells, Int64(bitPattern: last))
-                return
+                return Leaf(header: header, cells: cells, last: Int64(bitPattern: last))
             case 5:
                 // Interior cells: a child page, then the largest rowid in that child. The first
                 // cell whose key is at least `rowid` leads to it; past them all, the right-most child.
@@ -184,14 +185,13 @@ final class TableRowReader {
 
     /// The first cell of the current leaf whose rowid is at least `rowid` (binary search, once
     /// per leaf entered).
-    private func search(_ rowid: Int64) throws(Failure) -> Int {
-        guard let leaf else { return 0 }
-        let page = leafPage(leaf.page)
+    private func search(_ rowid: Int64, in leaf: Leaf) throws(Failure) -> Int {
+        let page = leafPage(leaf.header)
         var low = 0
         var high = leaf.cells
         while low < high {
             let middle = (low + high) / 2
-            if try cell(middle, of: leaf.page, page: page).key < rowid { low = middle + 1 } else { high = middle }
+            if try cell(middle, of: leaf.header, page: page).key < rowid { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -199,17 +199,16 @@ final class TableRowReader {
     /// The payload of `rowid` in the current leaf, or nil when the table has no such row. Walks
     /// forward from the last position: the wanted rows of a leaf are near one another, and the
     /// cells are read in the order they lie.
-    private func find(_ rowid: Int64) throws(Failure) -> UnsafeBufferPointer<UInt8>? {
-        guard let leaf else { return nil }
-        let page = leafPage(leaf.page)
-        while nextCell < leaf.cells {
-            let (key, length, payload) = try cell(nextCell, of: leaf.page, page: page)
+    private func find(_ rowid: Int64, in leaf: inout Leaf) throws(Failure) -> UnsafeBufferPointer<UInt8>? {
+        let page = leafPage(leaf.header)
+        while leaf.nextCell < leaf.cells {
+            let (key, length, payload) = try cell(leaf.nextCell, of: leaf.header, page: page)
             if key < rowid {
-                nextCell += 1
+                leaf.nextCell += 1
                 continue
             }
             guard key == rowid else { return nil }
-            nextCell += 1
+            leaf.nextCell += 1
             // A payload too large for the page continues on overflow pages.
             guard length <= UInt64(usable - 35), payload + Int(length) <= page + usable else { throw .unsupported }
             return UnsafeBufferPointer(start: payload, count: Int(length))
