@@ -4,11 +4,14 @@
 # Usage: scripts/bench-s3.sh [RECORDS]      (default 10000000, the day the targets are set on;
 #                                            builds the release binary first)
 #
-# Two layouts of the same records: as `generate` writes them (one object per interface group per
-# 5-minute delivery), and one object per 5-minute delivery (the group's gzip files concatenated,
-# as a VPC-wide flow log delivers them). moto's server is Python on the same two cores and costs
-# several milliseconds of CPU per GET, so its CPU during each S3 scan is printed too: with many
-# small objects it, not the client, sets the pace. Stock moto also lists its own package folder on
+# Three layouts of the same records: as `generate` writes them (one object per interface group per
+# 5-minute delivery), one object per 5-minute delivery (the group's gzip files concatenated, as a
+# VPC-wide flow log delivers them), and one object per hour (twelve deliveries concatenated: the
+# 5-minute objects of a VPC twelve times as busy hold as many records each). moto's server is
+# Python on the same two cores and costs about 4 ms of CPU per GET whatever the object's size
+# (a 3-byte object costs what a 730 KB one does), so its CPU during each S3 scan is printed too:
+# with many small objects it, not the client, sets the pace; with fewer, larger ones the
+# client's own speed shows. Stock moto also lists its own package folder on
 # every request (a third of its CPU per GET by cProfile), so the one-object-per-delivery layout is
 # measured a second time against scripts/moto-server-cached.py: moto with that listing read once.
 set -euo pipefail
@@ -40,10 +43,20 @@ find "$work/logs" -name '*.log.gz' | sort | while read -r file; do
     mkdir -p "$work/merged/$(dirname "$rel")"
     cat "$file" >>"$work/merged/${group}_00000000.log.gz"
 done
+# One object per hour: the deliveries of each hour concatenated.
+mkdir -p "$work/hourly"
+find "$work/merged" -name '*.log.gz' | sort | while read -r file; do
+    base=$(basename "$file")
+    # The key's time stamp (YYYYMMDDTHHMMZ) without the minutes names the hour.
+    hour=$(echo "$base" | sed -E 's/.*_([0-9]{8}T[0-9]{2})[0-9]{2}Z_.*/\1/')
+    cat "$file" >>"$work/hourly/$hour.log.gz"
+done
 aws --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$work/logs" s3://bench/
 aws --endpoint-url "$endpoint" s3 mb s3://bench-merged >/dev/null
 aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$work/merged" s3://bench-merged/
+aws --endpoint-url "$endpoint" s3 mb s3://bench-hourly >/dev/null
+aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$work/hourly" s3://bench-hourly/
 aws --endpoint-url "$cached_endpoint" s3 mb s3://bench-merged >/dev/null
 aws --endpoint-url "$cached_endpoint" s3 cp --recursive --only-show-errors "$work/merged" s3://bench-merged/
 moto_cpu() { awk '{print $14 + $15}' "/proc/$moto_pid/stat"; } # clock ticks
@@ -82,6 +95,8 @@ echo "== as generated (one object per interface group per delivery), stock moto_
 compare "$work/logs" bench
 echo "== one object per 5-minute delivery, stock moto_server"
 compare "$work/merged" bench-merged
+echo "== one object per hour, stock moto_server"
+compare "$work/hourly" bench-hourly
 moto_pid=$cached_pid endpoint=$cached_endpoint
 echo "== one object per 5-minute delivery, moto with its module listing read once"
 compare "$work/merged" bench-merged
