@@ -155,23 +155,22 @@ extension FlowStore {
             guard let nulls = try? reader.decode(payload, columns: table.columns, into: values) else { return }
             for (slot, index) in table.at.enumerated() { out[slot] = nulls & (1 << UInt64(index)) != 0 ? nil : values[index] }
         }
-        for (rowid, payload) in found {
-            pick(payload, rowReader, rows, into: &row)
-            var hasExtra = false
-            if let extraReader, let extraPayload = extraOf[rowid] {
-                pick(extraPayload, extraReader, extras, into: &extra)
-                hasExtra = true
-            } else if hasExtras {
-                for slot in extra.indices { extra[slot] = nil }
-                hasExtra = true
-            }
-            try row.withUnsafeBufferPointer { row throws(StoreError) in
-                try extra.withUnsafeBufferPointer { extra throws(StoreError) in
-                    try assembler.add(row: row, extras: hasExtra ? extra : nil, body)
+        // The payloads point into the readers' mappings: both live until the last row is read.
+        try withExtendedLifetime((rowReader, extraReader)) { () throws(StoreError) in
+            for (rowid, payload) in found {
+                pick(payload, rowReader, rows, into: &row)
+                if let extraReader, let extraPayload = extraOf[rowid] {
+                    pick(extraPayload, extraReader, extras, into: &extra)
+                } else {
+                    for slot in extra.indices { extra[slot] = nil }
+                }
+                try row.withUnsafeBufferPointer { row throws(StoreError) in
+                    try extra.withUnsafeBufferPointer { extra throws(StoreError) in
+                        try assembler.add(row: row, extras: hasExtras ? extra : nil, body)
+                    }
                 }
             }
         }
-        withExtendedLifetime(extraReader) {}
         return true
     }
 
