@@ -12,9 +12,9 @@ import FlowCore
 /// work on those keys.
 struct DistinctTimes {
     /// Inline values `0..<inlineCount`, each with its newest time; the rest are in `others`.
-    private var value0 = IPAddress.zero
-    private var value1 = IPAddress.zero
-    private var value2 = IPAddress.zero
+    private var value0 = IPAddress(high: 0, low: 0)
+    private var value1 = IPAddress(high: 0, low: 0)
+    private var value2 = IPAddress(high: 0, low: 0)
     private var time0: Int64 = 0
     private var time1: Int64 = 0
     private var time2: Int64 = 0

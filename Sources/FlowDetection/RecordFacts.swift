@@ -133,6 +133,33 @@ public struct WindowKey: Hashable, Sendable {
     }
 }
 
+/// Up to three key fields held inline, for building a rule's keys without reading an array,
+/// and with zero written as a literal (`IPAddress.zero` is a global: a `swift_once` per key).
+struct KeyFields {
+    private let count: Int
+    private let first: KeyField
+    private let second: KeyField
+    private let third: KeyField
+
+    /// The first three of `fields` (the rule loader allows no more; `make` reads no more).
+    init(_ fields: [KeyField]) {
+        count = min(fields.count, 3)
+        first = fields.first ?? .initiator
+        second = fields.count > 1 ? fields[1] : .initiator
+        third = fields.count > 2 ? fields[2] : .initiator
+    }
+
+    /// The key of `record`, as ``WindowKey/make(_:_:_:_:)`` builds it from the same fields.
+    @inline(__always)
+    func key(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ context: KeyContext) -> WindowKey {
+        let zero = IPAddress(high: 0, low: 0)
+        return WindowKey(
+            a: count > 0 ? WindowKey.value(first, record, facts, context) : zero,
+            b: count > 1 ? WindowKey.value(second, record, facts, context) : zero,
+            c: count > 2 ? WindowKey.value(third, record, facts, context) : zero)
+    }
+}
+
 /// Zone lookup shared by keys and detectors.
 public struct KeyContext: Sendable {
     public var zoneNames: [String]

@@ -19,7 +19,7 @@ struct WindowState {
     var maxTime = Int64.min
     var bytes: UInt64 = 0
     var packets: UInt64 = 0
-    var interface: Symbol = .empty
+    var interface = Symbol(id: 0)
     var alertIndex: Int?
     private var prunedCount = 0
     private var prunedAt = Int64.min / 2

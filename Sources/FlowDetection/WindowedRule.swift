@@ -13,6 +13,12 @@ final class WindowedRule {
     /// Floods are many small packets; a rule can refuse to fire on full-size bulk transfers.
     private let maxMeanPacketBytes: Double?
     private let keyContext: KeyContext
+    /// The aggregation's settings as plain values, read once: a key is built without reading
+    /// the array `aggregate.by`.
+    private let keyFields: KeyFields
+    private let measureKind: Aggregation.Measure
+    private let windowSeconds: Int64
+    private let threshold: Double
     @exclusivity(unchecked) private var keys = KeyIndex()
     @exclusivity(unchecked) private var windows: [WindowState] = []
     /// By slot: the newest event time of the key's window (its `maxTime`), kept flat beside the
@@ -42,6 +48,10 @@ final class WindowedRule {
         self.keyContext = keyContext
         dedupSeconds = rule.definition.dedupSeconds
         maxMeanPacketBytes = rule.definition.parameters["max_mean_packet_bytes"]
+        keyFields = KeyFields(aggregate.by)
+        measureKind = aggregate.measure
+        windowSeconds = aggregate.windowSeconds
+        threshold = aggregate.threshold
         queue = .allocate(capacity: Self.queueDepth)
     }
 
@@ -58,7 +68,7 @@ final class WindowedRule {
     /// still sees its records in order, and alerts of different rules never interact.
     @inline(__always)
     func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
-        let key = WindowKey.make(aggregate.by, record, facts, keyContext)
+        let key = keyFields.key(record, facts, keyContext)
         let hash = KeyIndex.hash(key)
         keys.prefetch(hash: hash)
         let depth = Self.queueDepth
@@ -97,7 +107,7 @@ final class WindowedRule {
         }
         var amount: UInt64 = 1
         var value: IPAddress?
-        switch aggregate.measure {
+        switch measureKind {
         case .count: amount = 1
         case .sum(let field), .rate(let field): amount = field == .bytes ? record.pointee.bytes : record.pointee.packets
         case .distinct(let field): value = WindowKey.value(field, record, facts, keyContext)
@@ -105,14 +115,14 @@ final class WindowedRule {
         // The window is updated in place in the array, in one call: copying it out would retain
         // and release its arrays on every record, and every access checks the array's uniqueness.
         let measure = windows[slot].add(
-            record, time: facts.time, amount: amount, value: value, window: aggregate.windowSeconds,
-            measure: aggregate.measure, threshold: aggregate.threshold)
+            record, time: facts.time, amount: amount, value: value, window: windowSeconds,
+            measure: measureKind, threshold: threshold)
         if let alertIndex = windows[slot].alertIndex, facts.time - book.alerts[alertIndex].firstSeen <= dedupSeconds {
             book.touch(alertIndex, time: facts.time, bytes: record.pointee.bytes, packets: record.pointee.packets)
             if Int(measure) > book.alerts[alertIndex].count { updateCount(alertIndex, Int(measure), windows[slot], &book) }
             return
         }
-        guard measure >= aggregate.threshold else { return }
+        guard measure >= threshold else { return }
         let state = windows[slot]
         if let maxMeanPacketBytes, state.packets > 0, Double(state.bytes) / Double(state.packets) > maxMeanPacketBytes {
             return
@@ -135,7 +145,7 @@ final class WindowedRule {
 
     /// Drops the windows of keys that no record within the lateness allowance can extend.
     func expire(before watermark: Int64) {
-        let horizon = watermark - aggregate.windowSeconds
+        let horizon = watermark - windowSeconds
         let kept = keys.compact { newest[$0] >= horizon }
         windows.keepInPlace(kept)
         newest.keepInPlace(kept)

@@ -60,6 +60,31 @@ import Testing
         }
     }
 
+    /// A rule's inline key fields build the same keys as `WindowKey.make` from the array.
+    @Test func inlineKeyFieldsBuildTheKeysOfTheirArray() throws {
+        let records = try SharedEvaluationTests.records()
+        let context = KeyContext(
+            zoneNames: ["a", "b"],
+            zoneSets: [SharedEvaluationTests.set("10.0.1.0/24"), SharedEvaluationTests.set("10.0.3.0/24", "8.8.8.0/24")])
+        let all = KeyField.allCases
+        var fieldLists: [[KeyField]] = [[]]
+        for (offset, field) in all.enumerated() {
+            fieldLists.append([field])
+            fieldLists.append([field, all[(offset + 3) % all.count]])
+            fieldLists.append([all[(offset + 5) % all.count], field, all[(offset + 1) % all.count]])
+        }
+        records.withUnsafeBufferPointer { buffer in
+            for fields in fieldLists {
+                let inline = KeyFields(fields)
+                for index in buffer.indices {
+                    let record = buffer.baseAddress! + index
+                    let facts = RecordFacts(at: record)
+                    #expect(inline.key(record, facts, context) == WindowKey.make(fields, record, facts, context))
+                }
+            }
+        }
+    }
+
     @Test func anIndexEmptiedByCompactionTakesNewKeysFromSlotZero() {
         var index = KeyIndex()
         for n in 0..<100 as Range<UInt64> { _ = index.insert(Self.key(n)) }
