@@ -289,36 +289,44 @@ private struct RowAssembler {
     mutating func add(
         row: UnsafeBufferPointer<Int64?>, extras: UnsafeBufferPointer<Int64?>?, _ body: (FlowBatch) -> Void
     ) throws(StoreError) {
-        var record = context(row[0])
-        if let source = try address(row[1]) {
-            record.srcaddr = source
-            record.present |= FlowField.srcaddr.bit
-        }
-        if let destination = try address(row[2]) {
-            record.dstaddr = destination
-            record.present |= FlowField.dstaddr.bit
-        }
-        for (offset, field) in StoreSchema.rowNumberFields.enumerated() {
-            if let value = row[4 + offset] { record.setNumber(field, value) }
-        }
-        if let duration = row[3] {
-            record.setNumber(.end, record.has(.start) ? record.start &+ duration : duration)
-        }
-        if let extras {
-            if let source = try address(extras[0]) {
-                record.pktSrcaddr = source
-                record.present |= FlowField.pktSrcaddr.bit
+        let source = try address(row[1])
+        let destination = try address(row[2])
+        let packetSource = try extras.flatMap { extras throws(StoreError) in try address(extras[0]) }
+        let packetDestination = try extras.flatMap { extras throws(StoreError) in try address(extras[1]) }
+        // Built in place at the batch's end: a record is 208 bytes, and building it in a local
+        // then appending copied it twice more per row.
+        batch.records.append(context(row[0]))
+        batch.records.withUnsafeMutableBufferPointer { records in
+            let record = records.baseAddress! + (records.count - 1)
+            if let source {
+                record.pointee.srcaddr = source
+                record.pointee.present |= FlowField.srcaddr.bit
             }
-            if let destination = try address(extras[1]) {
-                record.pktDstaddr = destination
-                record.present |= FlowField.pktDstaddr.bit
+            if let destination {
+                record.pointee.dstaddr = destination
+                record.pointee.present |= FlowField.dstaddr.bit
             }
-            for (offset, field) in StoreSchema.extraNumberFields.enumerated() {
-                if let value = extras[2 + offset] { record.setNumber(field, value) }
+            for (offset, field) in StoreSchema.rowNumberFields.enumerated() {
+                if let value = row[4 + offset] { record.pointee.setNumber(field, value) }
             }
+            if let duration = row[3] {
+                record.pointee.setNumber(.end, record.pointee.has(.start) ? record.pointee.start &+ duration : duration)
+            }
+            if let extras {
+                if let packetSource {
+                    record.pointee.pktSrcaddr = packetSource
+                    record.pointee.present |= FlowField.pktSrcaddr.bit
+                }
+                if let packetDestination {
+                    record.pointee.pktDstaddr = packetDestination
+                    record.pointee.present |= FlowField.pktDstaddr.bit
+                }
+                for (offset, field) in StoreSchema.extraNumberFields.enumerated() {
+                    if let value = extras[2 + offset] { record.pointee.setNumber(field, value) }
+                }
+            }
+            record.pointee.cacheOrientation()
         }
-        record.cacheOrientation()
-        batch.records.append(record)
         if batch.records.count == batchSize {
             total += batch.records.count
             body(batch)
