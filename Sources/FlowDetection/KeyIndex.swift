@@ -146,12 +146,43 @@ extension Array {
     /// Moved in place: building a new array of the kept elements retained each one and released
     /// the old array's, every sweep, for every key still open; so did the array's own `swapAt`
     /// (2.5% of a scan's samples in retain and release), which the buffer's moves do not.
+    /// Elements without references are copied over; others are swapped, or moved with
+    /// ``keepInPlace(_:refilling:)``.
     mutating func keepInPlace(_ kept: [Int]) {
         guard kept.count != count else { return }
-        // Everything between a kept element's new and old position is dropped, so swapping
-        // moves kept elements forward in order and dropped ones back.
         withUnsafeMutableBufferPointer { buffer in
+            if _isPOD(Element.self) {
+                for (position, old) in kept.enumerated() where position != old { buffer[position] = buffer[old] }
+                return
+            }
+            // Everything between a kept element's new and old position is dropped, so swapping
+            // moves kept elements forward in order and dropped ones back.
             for (position, old) in kept.enumerated() where position != old { buffer.swapAt(position, old) }
+        }
+        removeLast(count - kept.count)
+    }
+
+    /// ``keepInPlace(_:)`` for large elements with references: each kept element is moved
+    /// once (a swap copies it three times: a sweep of a windowed rule moves nearly every open
+    /// window, and its copies were 1% of a scan's samples), a dropped one is destroyed before
+    /// one moves onto it, and `filler` takes the place of each kept element moved out of the
+    /// part that is dropped at the end.
+    mutating func keepInPlace(_ kept: [Int], refilling filler: @autoclosure () -> Element) {
+        guard kept.count != count else { return }
+        withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // The next kept element's old position, to tell a moved-out one (whose place is
+            // uninitialized) from a dropped one (to be destroyed).
+            var nextKept = 0
+            for (position, old) in kept.enumerated() where position != old {
+                while kept[nextKept] < position { nextKept += 1 }
+                if kept[nextKept] != position { (base + position).deinitialize(count: 1) }
+                (base + position).moveInitialize(from: base + old, count: 1)
+            }
+            for old in kept.reversed() {
+                guard old >= kept.count else { break }
+                (base + old).initialize(to: filler())
+            }
         }
         removeLast(count - kept.count)
     }

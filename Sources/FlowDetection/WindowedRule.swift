@@ -147,7 +147,7 @@ final class WindowedRule {
     func expire(before watermark: Int64) {
         let horizon = watermark - windowSeconds
         let kept = keys.compact { newest[$0] >= horizon }
-        windows.keepInPlace(kept)
+        windows.keepInPlace(kept, refilling: WindowState())
         newest.keepInPlace(kept)
     }
 

@@ -85,6 +85,42 @@ import Testing
         }
     }
 
+    /// An element that counts its own destruction, to catch a leak or a double destroy.
+    final class Tracked {
+        final class Log { var destroyed: [Int] = [] }
+        let id: Int
+        let log: Log
+        init(_ id: Int, _ log: Log) { (self.id, self.log) = (id, log) }
+        deinit { log.destroyed.append(id) }
+    }
+
+    /// Keeping elements in place, by moves with a filler or by copies and swaps, keeps exactly
+    /// the chosen ones in order and destroys every other one (and every filler) exactly once.
+    @Test func keepingInPlaceKeepsTheChosenElementsAndDestroysTheRestOnce() {
+        var random = Generator(state: 7)
+        for round in 0..<300 {
+            let count = Int(random.next(40))
+            let chance = 1 + random.next(4)
+            let kept = (0..<count).filter { _ in random.next(chance + 1) != 0 || round % 7 == 0 }
+            let log = Tracked.Log()
+            do {
+                var moved = (0..<count).map { Tracked($0, log) }
+                moved.keepInPlace(kept, refilling: Tracked(-1, log))
+                #expect(moved.map(\.id) == kept)
+                var swapped = (0..<count).map { Tracked(1_000 + $0, log) }
+                swapped.keepInPlace(kept)
+                #expect(swapped.map(\.id) == kept.map { 1_000 + $0 })
+                var numbers = Array(0..<count)
+                numbers.keepInPlace(kept)
+                #expect(numbers == kept)
+            }
+            let real = log.destroyed.filter { $0 >= 0 }
+            #expect(real.sorted() == (0..<count).map { $0 } + (0..<count).map { 1_000 + $0 })
+            let fillers = log.destroyed.count - real.count
+            #expect(fillers == kept.filter { $0 >= kept.count }.count)
+        }
+    }
+
     @Test func anIndexEmptiedByCompactionTakesNewKeysFromSlotZero() {
         var index = KeyIndex()
         for n in 0..<100 as Range<UInt64> { _ = index.insert(Self.key(n)) }
