@@ -7,6 +7,16 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The executables link the Swift runtime and Foundation in: binding the symbols of their shared
+/// libraries took a third of the 20 ms that every command spent starting. Foundation's static
+/// archives need their C parts named after them.
+let staticRuntime: [LinkerSetting] = [
+    .unsafeFlags([
+        "-static-stdlib", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
+        "-lFoundationEssentials", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+    ])
+]
+
 let package = Package(
     name: "FlowLens",
     platforms: [.macOS(.v15)],
@@ -60,22 +70,13 @@ let package = Package(
                 "FlowLensKit", "FlowCore", "FlowDecoding", "FlowSources", "FlowAWS", "FlowExpression", "FlowDetection",
                 "FlowEnrichment", "FlowStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings,
-            // The Swift runtime and Foundation linked in: binding the symbols of their shared
-            // libraries took a third of the 20 ms that every command spends starting.
-            // Foundation's static archives need their C parts named after them.
-            linkerSettings: [
-                .unsafeFlags([
-                    "-static-stdlib", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
-                    "-lFoundationEssentials", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
-                ])
-            ]),
+            swiftSettings: strictSettings, linkerSettings: staticRuntime),
         .target(
             name: "FlowTesting", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit"],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "flowlens-bench", dependencies: ["FlowCore", "FlowDecoding", "FlowSources", "FlowLensKit"],
-            path: "Sources/FlowBenchmark", swiftSettings: strictSettings),
+            path: "Sources/FlowBenchmark", swiftSettings: strictSettings, linkerSettings: staticRuntime),
         .testTarget(
             name: "FlowExpressionTests", dependencies: ["FlowCore", "FlowExpression", "FlowTesting"],
             swiftSettings: strictSettings),
