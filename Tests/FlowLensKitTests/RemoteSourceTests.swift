@@ -99,10 +99,10 @@ import Testing
 
     /// A run with a checkpoint, reduced to what the tests compare; the checkpoint (and its lock)
     /// is released when it returns, as when a process ends.
-    static func checkpointedRun(_ source: String, checkpoint: String, since: Int64? = nil, commit: Bool = true) throws
-        -> (read: Int, skipped: Int, records: UInt64)
-    {
-        let result = try scan([source], since: since, checkpoint: checkpoint)
+    static func checkpointedRun(
+        _ source: String, checkpoint: String, since: Int64? = nil, until: Int64? = nil, commit: Bool = true
+    ) throws -> (read: Int, skipped: Int, records: UInt64) {
+        let result = try scan([source], since: since, until: until, checkpoint: checkpoint)
         if commit { try result.checkpoint?.commit() }
         return (result.outcomes.count, result.skippedSources, result.statistics.records)
     }
@@ -197,12 +197,17 @@ import Testing
         #expect(result.counters.malformedTotal == 0)
         #expect(result.statistics.rejected.flows == 30)
         #expect(result.statistics.destinationPorts[22].flows == 60)
-        // With a checkpoint, the hours read are recorded and the next run has nothing new.
+        // With a checkpoint, the hours read are recorded and the next run has nothing new. Both
+        // runs end at the same time: without `until` each ends at its own clock second less the
+        // lateness, and a second run in a later second reads the new sliver (with no records).
         let checkpoint = try Self.folder() + "/checkpoint"
-        let first = try Self.checkpointedRun("cwl://\(group)", checkpoint: checkpoint, since: base - 600)
+        let first = try Self.checkpointedRun("cwl://\(group)", checkpoint: checkpoint, since: base - 600, until: now - 1800)
         #expect(first.records == 120)
-        let second = try Self.checkpointedRun("cwl://\(group)", checkpoint: checkpoint, since: base - 600)
+        let second = try Self.checkpointedRun("cwl://\(group)", checkpoint: checkpoint, since: base - 600, until: now - 1800)
         #expect(second.records == 0 && second.skipped > 0 && second.read == 0)
+        // Without `until`, a later run reads at most the time that has passed since.
+        let third = try Self.checkpointedRun("cwl://\(group)", checkpoint: checkpoint, since: base - 600)
+        #expect(third.records == 0 && third.read <= 2)
         // The stream prefix goes to FilterLogEvents (moto 5.2 ignores it there, so only the
         // parsing is checked here).
         #expect(CloudWatchLocation(url: "cwl://\(group)?stream=eni-0abc")?.streamPrefix == "eni-0abc")
