@@ -70,4 +70,35 @@ import Testing
         // Enough rows that the table has interior pages above its leaves.
         #expect(compared > 1000)
     }
+
+    /// A table of 120,000 rows: 987 leaves of 4 KB pages under three interior pages and a root (by
+    /// dbstat), so the page reader goes down two interior levels, and the rows of a busy address span
+    /// many leaves (each searched once, then walked).
+    @Test func pageReadsFollowATreeOfTwoInteriorLevels() throws {
+        let dir = StoreFixture.folder()
+        var lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"]
+        let start: Int64 = 1_793_577_600
+        for i in 0..<120_000 {
+            // 10.1.0.1 is in one row of seven; the rest spread over 500 sources.
+            let source = i % 7 == 0 ? "10.1.0.1" : "10.2.\(i % 500 / 250).\(i % 250 + 1)"
+            let time = start + Int64(i / 10)
+            lines.append("2 123456789012 eni-\(i % 3) \(source) 172.16.\(i % 4).\(i % 9 + 1) \(1024 + i % 6000) \([22, 443, 5432][i % 3]) 6 \(i % 90 + 1) \(i % 70_000 + 40) \(time) \(time + 30) \(i % 5 == 0 ? "REJECT" : "ACCEPT") OK")
+        }
+        StoreFixture.write(lines.joined(separator: "\n") + "\n", to: dir + "/big.log")
+        try StoreFixture.ingest([dir + "/big.log"], into: dir + "/flows.db")
+        let store = try FlowStore(path: dir + "/flows.db", readOnly: true)
+        for wanted in [["10.1.0.1"], ["10.2.1.7", "172.16.2.3"]] {
+            let addresses = Set(wanted.map { IPAddress($0)! })
+            for (since, until) in [(start + 1000, start + 4600), (start, start + 12_000), (nil, nil)] as [(Int64?, Int64?)] {
+                var direct: [FlowRecord] = []
+                var throughSQLite: [FlowRecord] = []
+                try store.readRecords(since: since, until: until, touching: addresses) { direct += $0.records }
+                try store.readRecords(since: since, until: until, touching: addresses, readsPages: false) {
+                    throughSQLite += $0.records
+                }
+                #expect(direct == throughSQLite, "\(wanted) \(String(describing: since))")
+                #expect(!direct.isEmpty)
+            }
+        }
+    }
 }
