@@ -136,6 +136,8 @@ final class TableRowReader: @unchecked Sendable {
             let page = try page(number)
             let header = try self.header(number)
             let cells = Int(header[3]) << 8 | Int(header[4])
+            // The cell pointer array must lie within the page: a corrupt count would read past it.
+            guard (header - page) + 12 + 2 * cells <= usable else { throw .unsupported }
             switch header[0] {
             case 13:
                 guard cells > 0 else { return Leaf(header: header, cells: 0, last: Int64.min) }
