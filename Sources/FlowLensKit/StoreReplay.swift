@@ -61,9 +61,9 @@ public enum StoreReplay {
             // batch the filter keeps whole (all of one address's rows for `addr = X`) goes on
             // as it is, and another is rebuilt from the records kept.
             if let filter, let first = batch.records.firstIndex(where: { !filter($0) }) {
-                var kept = Array(batch.records[..<first])
-                for record in batch.records[(first + 1)...] where filter(record) { kept.append(record) }
-                batch.records = kept
+                var matching = Array(batch.records[..<first])
+                for record in batch.records[(first + 1)...] where filter(record) { matching.append(record) }
+                batch.records = matching
             }
             guard !batch.records.isEmpty else { return }
             kept += batch.records.count
