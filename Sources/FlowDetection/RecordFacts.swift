@@ -111,16 +111,6 @@ public struct WindowKey: Hashable, Sendable {
         }
     }
 
-    static func make(_ fields: [KeyField], _ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ context: KeyContext)
-        -> WindowKey
-    {
-        var key = WindowKey(a: .zero, b: .zero, c: .zero)
-        if fields.count > 0 { key.a = value(fields[0], record, facts, context) }
-        if fields.count > 1 { key.b = value(fields[1], record, facts, context) }
-        if fields.count > 2 { key.c = value(fields[2], record, facts, context) }
-        return key
-    }
-
     /// The value as people read it: an address, a port, a zone or interface name.
     static func render(_ value: IPAddress, as field: KeyField, context: KeyContext) -> String {
         guard value.high == numberMarker else { return value.description }
@@ -133,15 +123,16 @@ public struct WindowKey: Hashable, Sendable {
     }
 }
 
-/// Up to three key fields held inline, for building a rule's keys without reading an array,
-/// and with zero written as a literal (`IPAddress.zero` is a global: a `swift_once` per key).
+/// A rule's key fields (up to three) held inline, for building its keys without reading an
+/// array, and with zero written as a literal (`IPAddress.zero` is a global: a `swift_once` per
+/// key). Absent fields are zero.
 struct KeyFields {
     private let count: Int
     private let first: KeyField
     private let second: KeyField
     private let third: KeyField
 
-    /// The first three of `fields` (the rule loader allows no more; `make` reads no more).
+    /// The first three of `fields` (the rule loader allows no more).
     init(_ fields: [KeyField]) {
         count = min(fields.count, 3)
         first = fields.first ?? .initiator
@@ -149,7 +140,7 @@ struct KeyFields {
         third = fields.count > 2 ? fields[2] : .initiator
     }
 
-    /// The key of `record`, as ``WindowKey/make(_:_:_:_:)`` builds it from the same fields.
+    /// The key of `record`: each field's ``WindowKey/value(_:_:_:_:)``, zero past the fields.
     @inline(__always)
     func key(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ context: KeyContext) -> WindowKey {
         let zero = IPAddress(high: 0, low: 0)

@@ -12,6 +12,8 @@ final class RecordRule {
     let rule: CompiledRule
     private let context: NetworkContext
     private let keyContext: KeyContext
+    /// The dedup fields, held inline: a key is built without reading the rule's array.
+    private let keyFields: KeyFields
     /// Keys that raised an alert, and the alert each raised.
     @exclusivity(unchecked) private var keys = KeyIndex()
     @exclusivity(unchecked) private var alertOfKey: [Int] = []
@@ -20,11 +22,12 @@ final class RecordRule {
         self.rule = rule
         self.context = context
         self.keyContext = keyContext
+        keyFields = KeyFields(rule.dedupFields)
     }
 
     func observe(_ record: UnsafePointer<FlowRecord>, _ facts: RecordFacts, _ book: inout AlertBook) {
         let fields = rule.dedupFields
-        let key = WindowKey.make(fields, record, facts, keyContext)
+        let key = keyFields.key(record, facts, keyContext)
         let severity = rule.severity(for: record)
         if let slot = keys.slot(of: key),
             book.mergeRepeat(
