@@ -62,7 +62,7 @@ extension FlowBulkLoad {
     /// Writes one index's tree from its sorted entries.
     private func write(_ entries: [IndexEntry], for index: FlowIndex) throws(StoreError) {
         guard let root = indexRoots[index.name] else { preconditionFailure("no root page for \(index.name)") }
-        let writer = IndexTreeWriter(file: file, root: root)
+        let writer = IndexTreeWriter(file: file, root: root, constantTypes: constantTypes)
         try entries.withUnsafeBufferPointer { (entries) throws(StoreError) in
             try writer.write(count: entries.count) { position, record in
                 let entry = entries[position]

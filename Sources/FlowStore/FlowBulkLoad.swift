@@ -31,6 +31,9 @@ final class FlowBulkLoad {
     private let extrasTree: TableTreeWriter
     /// Root pages of the flow indexes, by name.
     let indexRoots: [String: UInt32]
+    /// Root pages of `flows_hourly` and `flows_totals`, when both are empty (and so their trees
+    /// may be written here); otherwise the rollups are upserted through SQLite.
+    private let rollupRoots: (hourly: UInt32, totals: UInt32)?
     /// Index keys of every row; row `i` has rowid `i + 1` (the store held no rows).
     var rows: [BulkRow] = []
     /// Sources committed so far, with their ids and last rows.
@@ -49,12 +52,16 @@ final class FlowBulkLoad {
         var lookups: StoreLookups.Mark
     }
 
-    /// Opens the copy at `tempPath` (already holding the store's schema, no flow rows).
+    /// Opens the copy at `tempPath` (already holding the store's schema, no flow rows), with room
+    /// for the keys of a little more than `expectedRecords` rows: growing the keys of millions of
+    /// rows copied them all at every doubling, into new memory the kernel zeroes first (a tenth of
+    /// the 10 M record benchmark's ingest, with decoding held up meanwhile).
     ///
     /// - Returns: nil when the file's layout is one this writer does not produce (another page
     ///   size is fine; reserved bytes per page or auto-vacuum are not).
-    init?(tempPath: String) throws(StoreError) {
+    init?(tempPath: String, expectedRecords: Int) throws(StoreError) {
         self.tempPath = tempPath
+        rows.reserveCapacity(min(expectedRecords + expectedRecords / 8, Self.maximumRows))
         connection = try SQLiteConnection(path: tempPath, readOnly: false, create: false)
         let header = try Self.header(of: connection)
         guard header.reserved == 0, header.autoVacuum == 0, header.pageSize >= 512 else { return nil }
@@ -66,12 +73,28 @@ final class FlowBulkLoad {
             indexNames.allSatisfy({ roots[$0] != nil }), roots.count == 2 + indexNames.count
         else { return nil }
         indexRoots = roots.filter { indexNames.contains($0.key) }
+        rollupRoots = try Self.emptyRollupRoots(connection)
         constantTypes = header.schemaFormat >= 4
         record = SQLiteRecordEncoder(constantTypes: constantTypes)
         lookups = try StoreLookups(connection: connection, deferWrites: true)
         file = try PageFile(path: tempPath, pageSize: header.pageSize, pageCount: header.pageCount)
         rowsTree = TableTreeWriter(file: file, root: rowsRoot)
         extrasTree = TableTreeWriter(file: file, root: extrasRoot)
+    }
+
+    private static func emptyRollupRoots(_ connection: SQLiteConnection) throws(StoreError) -> (hourly: UInt32, totals: UInt32)? {
+        var roots: [String: UInt32] = [:]
+        let statement = try connection.prepare(
+            "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table' AND name IN ('flows_hourly', 'flows_totals')")
+        while try statement.step() { roots[statement.text(0)] = UInt32(statement.int64(1)) }
+        let held = try connection.scalar(
+            """
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM flows_hourly LIMIT 1))
+                + (SELECT count(*) FROM (SELECT 1 FROM flows_totals LIMIT 1))
+            """)
+        guard held == 0, let hourly = roots["flows_hourly"], let totals = roots["flows_totals"], hourly > 0, totals > 0
+        else { return nil }
+        return (hourly, totals)
     }
 
     private static func header(of connection: SQLiteConnection) throws(StoreError) -> (
@@ -237,18 +260,26 @@ final class FlowBulkLoad {
 
     // MARK: the end
 
-    /// Writes the trees' remaining pages and the header, then the small tables through SQLite.
-    /// The copy is then complete; the caller moves it into place.
+    /// Writes the trees' remaining pages (the rollup tables' too) and the header, then the small
+    /// tables through SQLite. The copy is then complete; the caller moves it into place.
     func finish() throws(StoreError) {
         try rowsTree.finish()
         try extrasTree.finish()
         try writeIndexes()
+        let group = rollups.take()
+        var rollupsWritten = group.isEmpty
+        if let rollupRoots, !group.isEmpty {
+            var entries = RollupEntries(group, lookups: lookups)
+            let writer = RollupTreeWriter(
+                file: file, hourlyRoot: rollupRoots.hourly, totalsRoot: rollupRoots.totals, constantTypes: constantTypes)
+            rollupsWritten = try writer.write(&entries)
+        }
         try file.finish(sqliteVersion: sqlite3_libversion_number())
         try connection.execute("BEGIN IMMEDIATE")
         do {
             try lookups.writePending()
             for (source, id, lastRow) in sources { try FlowStore.insertSource(source, id: id, lastRow: lastRow, into: connection) }
-            try FlowRowWriter.writeRollups(rollups.take(), lookups: lookups, connection: connection)
+            if !rollupsWritten { try FlowRowWriter.writeRollups(group, lookups: lookups, connection: connection) }
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")

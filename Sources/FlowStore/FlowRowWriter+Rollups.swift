@@ -16,56 +16,70 @@ extension FlowRowWriter {
     /// Adds a group of rollups into `flows_hourly` and `flows_totals` (see ``flushRollups()``).
     static func writeRollups(_ group: RollupTable, lookups: StoreLookups, connection: SQLiteConnection) throws(StoreError) {
         guard !group.isEmpty else { return }
-        var totals = RollupTable(capacity: max(1 << 16, group.packedCount / 4))
-        let addressDimension = UInt8(StoreSchema.totalDimensions.count - 1)
-        var hourlyKeys: [(key: RollupTable.Key, counts: RollupTable.Counts)] = []
-        hourlyKeys.reserveCapacity(group.packedCount)
-        try group.forEach { (key, counts) throws(StoreError) in
-            // Every row of a key taken away again (its source rolled back): nothing to add.
-            guard counts.flows != 0 else { return }
-            hourlyKeys.append((key, counts))
-            totals.add(key.dimension, hour: 0, value: key.value, counts)
-            if key.dimension <= 1 { totals.add(addressDimension, hour: 0, value: key.value, counts) }
-        }
-        var texts = KeyTexts(lookups: lookups)
-        let order = KeyOrder(hourlyKeys.lazy.map(\.key), texts: &texts)
-
-        let hourly = hourlyKeys.map { (order: order.hourly($0.key), key: $0.key, counts: $0.counts) }
-            .sorted { $0.order < $1.order }
+        var entries = RollupEntries(group, lookups: lookups)
         let upsertHourly = try MultiRowInsert(
             connection, insert: "INSERT INTO flows_hourly (hour, dimension, key, flows, packets, bytes)", columns: 6,
             suffix: """
                 ON CONFLICT (dimension, hour, key) DO UPDATE SET flows = flows + excluded.flows,
                     packets = packets + excluded.packets, bytes = bytes + excluded.bytes
                 """)
-        try upsertHourly.run(hourly) { entry, statement, first in
+        try upsertHourly.run(entries.hourly) { entry, statement, first in
             sqlite3_bind_int64(statement, first, entry.key.hour)
             MultiRowInsert.bind(StoreSchema.rollupDimensions[Int(entry.key.dimension)], to: statement, at: first + 1)
-            MultiRowInsert.bind(texts.text(entry.key), to: statement, at: first + 2)
+            MultiRowInsert.bind(entries.texts.text(entry.key), to: statement, at: first + 2)
             sqlite3_bind_int64(statement, first + 3, entry.counts.flows)
             sqlite3_bind_int64(statement, first + 4, entry.counts.packets)
             sqlite3_bind_int64(statement, first + 5, entry.counts.bytes)
         }
-        var total: [(order: UInt64, key: RollupTable.Key, counts: RollupTable.Counts)] = []
-        total.reserveCapacity(totals.packedCount)
-        try totals.forEach { (key, counts) throws(StoreError) in
-            guard counts.flows != 0 else { return }
-            total.append((order.total(key), key, counts))
-        }
-        total.sort { $0.order < $1.order }
         let upsertTotal = try MultiRowInsert(
             connection, insert: "INSERT INTO flows_totals (dimension, key, flows, packets, bytes)", columns: 5,
             suffix: """
                 ON CONFLICT (dimension, key) DO UPDATE SET flows = flows + excluded.flows,
                     packets = packets + excluded.packets, bytes = bytes + excluded.bytes
                 """)
-        try upsertTotal.run(total) { entry, statement, first in
+        try upsertTotal.run(entries.totals) { entry, statement, first in
             MultiRowInsert.bind(StoreSchema.totalDimensions[Int(entry.key.dimension)], to: statement, at: first)
-            MultiRowInsert.bind(texts.text(entry.key), to: statement, at: first + 1)
+            MultiRowInsert.bind(entries.texts.text(entry.key), to: statement, at: first + 1)
             sqlite3_bind_int64(statement, first + 2, entry.counts.flows)
             sqlite3_bind_int64(statement, first + 3, entry.counts.packets)
             sqlite3_bind_int64(statement, first + 4, entry.counts.bytes)
         }
+    }
+}
+
+/// A group of rollups as the rows of `flows_hourly` and `flows_totals`, each table's in the
+/// order of its primary key, and the texts of their keys.
+struct RollupEntries {
+    typealias Entry = (key: RollupTable.Key, counts: RollupTable.Counts)
+    /// By (dimension, hour, key text).
+    private(set) var hourly: [Entry] = []
+    /// By (dimension, key text), with the `address` dimension.
+    private(set) var totals: [Entry] = []
+    var texts: KeyTexts
+
+    init(_ group: RollupTable, lookups: StoreLookups) {
+        texts = KeyTexts(lookups: lookups)
+        var totalTable = RollupTable(capacity: max(1 << 16, group.packedCount / 4))
+        let addressDimension = UInt8(StoreSchema.totalDimensions.count - 1)
+        var hourlyKeys: [Entry] = []
+        hourlyKeys.reserveCapacity(group.packedCount)
+        group.forEach { key, counts in
+            // Every row of a key taken away again (its source rolled back): nothing to add.
+            guard counts.flows != 0 else { return }
+            hourlyKeys.append((key, counts))
+            totalTable.add(key.dimension, hour: 0, value: key.value, counts)
+            if key.dimension <= 1 { totalTable.add(addressDimension, hour: 0, value: key.value, counts) }
+        }
+        let order = KeyOrder(hourlyKeys.lazy.map(\.key), texts: &texts)
+        hourly = hourlyKeys.map { (order: order.hourly($0.key), entry: $0) }.sorted { $0.order < $1.order }.map(\.entry)
+        var total: [(order: UInt64, entry: Entry)] = []
+        total.reserveCapacity(totalTable.packedCount)
+        totalTable.forEach { key, counts in
+            guard counts.flows != 0 else { return }
+            total.append((order.total(key), (key, counts)))
+        }
+        total.sort { $0.order < $1.order }
+        totals = total.map(\.entry)
     }
 }
 

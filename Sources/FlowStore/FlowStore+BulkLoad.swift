@@ -7,10 +7,11 @@ extension FlowStore {
 
     /// Starts a load that writes its own pages (``FlowBulkLoad``) when the store holds no flows
     /// and no sources; returns false otherwise (or when its layout is not one the writer produces).
+    /// `expectedRecords` (an estimate) sizes the load's row keys ahead.
     ///
     /// The store's write lock is held from here to ``endBulkLoad()``, so that another ingest is
     /// told the store is locked instead of writing into a file about to be replaced.
-    func startBulkLoad() throws(StoreError) -> Bool {
+    func startBulkLoad(expectedRecords: Int) throws(StoreError) -> Bool {
         try beginWrite()
         do {
             let held = try db.scalar(
@@ -24,7 +25,7 @@ extension FlowStore {
                 return false
             }
             try Self.copy(path, to: bulkPath)
-            guard let load = try FlowBulkLoad(tempPath: bulkPath) else {
+            guard let load = try FlowBulkLoad(tempPath: bulkPath, expectedRecords: expectedRecords) else {
                 Self.remove(bulkPath)
                 try db.execute("ROLLBACK")
                 return false

@@ -189,7 +189,7 @@ public final class FlowStore {
         guard !readOnly, !indexesDeferred, bulk == nil, !inTransaction, current == nil,
             expectedRecords >= Self.bulkIngestRecords
         else { return }
-        if expectedRecords <= FlowBulkLoad.maximumRows, try startBulkLoad() { return }
+        if expectedRecords <= FlowBulkLoad.maximumRows, try startBulkLoad(expectedRecords: expectedRecords) { return }
         let held = try db.scalar("SELECT max(rowid) FROM flow_rows") ?? 0
         // Rebuilding costs as much as the rows held: only worth it when they are few next to what
         // comes (the estimate counts files already stored too, which a rerun skips).

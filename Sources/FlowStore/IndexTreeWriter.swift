@@ -17,9 +17,13 @@ struct IndexTreeWriter {
     /// The largest payload kept on an index page: `(usable - 12) * 64 / 255 - 23`.
     private let maxLocal: Int
 
-    init(file: PageFile, root: UInt32) {
+    /// Whether 0 and 1 take serial types 8 and 9 (schema format 4).
+    let constantTypes: Bool
+
+    init(file: PageFile, root: UInt32, constantTypes: Bool) {
         self.file = file
         self.root = root
+        self.constantTypes = constantTypes
         maxLocal = (file.pageSize - 12) * 64 / 255 - 23
     }
 
@@ -27,7 +31,7 @@ struct IndexTreeWriter {
     /// entry in key order. An index without entries keeps its empty root.
     func write(count: Int, encode: (Int, inout SQLiteRecordEncoder) -> Void) throws(StoreError) {
         guard count > 0 else { return }
-        var record = SQLiteRecordEncoder()
+        var record = SQLiteRecordEncoder(constantTypes: constantTypes)
         var keys: [Int] = []
         var children: [UInt32] = []
         var level = 0

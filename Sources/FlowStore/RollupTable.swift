@@ -106,7 +106,7 @@ struct RollupTable {
     }
 
     /// Every key with its sums (keys whose flows were all taken away included, with zero flows).
-    func forEach(_ body: (Key, Counts) throws(StoreError) -> Void) throws(StoreError) {
+    func forEach<Failure: Error>(_ body: (Key, Counts) throws(Failure) -> Void) throws(Failure) {
         for entry in slots where entry.key != Self.empty {
             let key = entry.key
             let packedValue = key & Self.valueMask

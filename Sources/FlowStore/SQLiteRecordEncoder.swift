@@ -1,17 +1,22 @@
-/// One SQLite record of integers and NULLs, encoded as SQLite's file format defines it, for the
-/// B-tree pages that a bulk load writes itself (``FlowBulkLoad``).
+/// One SQLite record of integers, NULLs and short texts, encoded as SQLite's file format defines
+/// it, for the B-tree pages that a bulk load writes itself (``FlowBulkLoad``).
 ///
 /// A record is a header (its own length as a varint, then one serial type per column) followed
 /// by the values. Integers take the serial type SQLite itself would choose: 8 and 9 for 0 and 1
 /// (schema format 4, which every store of this SQLite has), otherwise the narrowest of 1, 2, 3,
-/// 4, 6 or 8 big-endian bytes; NULL is type 0 with no bytes. Records stay far below the
-/// overflow thresholds (at most 12 columns of 9 bytes), so their header length is one byte.
+/// 4, 6 or 8 big-endian bytes; NULL is type 0 with no bytes; a text of n bytes is type 2n + 13
+/// followed by its bytes. Texts are at most ``longestText`` bytes, so that every serial type, and
+/// the header's length, is one byte; records stay far below the overflow thresholds.
 struct SQLiteRecordEncoder {
     /// At most this many columns.
     static let capacity = 12
+    /// The longest text a column may hold (its serial type, 2n + 13, stays below 128).
+    static let longestText = 57
 
     private var values = InlineArray<12, Int64>(repeating: 0)
     private var types = InlineArray<12, UInt8>(repeating: 0)
+    /// The bytes of text columns (valid until ``write(to:)``).
+    private var texts = InlineArray<12, UnsafeRawPointer?>(repeating: nil)
     private(set) var count = 0
     /// Bytes of the values (the header not included).
     private var bodySize = 0
@@ -46,6 +51,16 @@ struct SQLiteRecordEncoder {
         if let value { append(value) } else { appendNull() }
     }
 
+    /// A text column; its bytes must stay valid until the record is written.
+    mutating func append(text: UnsafeRawBufferPointer) {
+        precondition(text.count <= Self.longestText, "a record text longer than the encoder takes")
+        types[count] = UInt8(13 + 2 * text.count)
+        values[count] = Int64(text.count)
+        texts[count] = text.baseAddress
+        bodySize += text.count
+        count += 1
+    }
+
     /// Bytes of the encoded record, header included.
     var size: Int { 1 + count + bodySize }
 
@@ -58,6 +73,12 @@ struct SQLiteRecordEncoder {
         for column in 0..<count {
             let type = types[column]
             p[1 + column] = type
+            if type >= 13 {
+                let length = Int(values[column])
+                if length > 0 { UnsafeMutableRawPointer(p + position).copyMemory(from: texts[column]!, byteCount: length) }
+                position += length
+                continue
+            }
             let length = Self.length(ofType: type)
             var value = UInt64(bitPattern: values[column])
             var index = position + length - 1
