@@ -34,6 +34,8 @@ final class FlowBulkLoad {
     /// Root pages of `flows_hourly` and `flows_totals`, when both are empty (and so their trees
     /// may be written here); otherwise the rollups are upserted through SQLite.
     private let rollupRoots: (hourly: UInt32, totals: UInt32)?
+    /// Whether ``finish()`` wrote the rollup tables' trees (false: SQLite inserted the rows).
+    private(set) var rollupTreesWritten = false
     /// Index keys of every row; row `i` has rowid `i + 1` (the store held no rows).
     var rows: [BulkRow] = []
     /// Sources committed so far, with their ids and last rows.
@@ -273,6 +275,7 @@ final class FlowBulkLoad {
             let writer = RollupTreeWriter(
                 file: file, hourlyRoot: rollupRoots.hourly, totalsRoot: rollupRoots.totals, constantTypes: constantTypes)
             rollupsWritten = try writer.write(&entries)
+            rollupTreesWritten = rollupsWritten
         }
         try file.finish(sqliteVersion: sqlite3_libversion_number())
         try connection.execute("BEGIN IMMEDIATE")

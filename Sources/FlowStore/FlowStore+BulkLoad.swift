@@ -104,6 +104,7 @@ extension FlowStore {
         defer { bulkFailure = nil }
         if let failure = bulkFailure { throw failure }
         try load.finish()
+        lastBulkLoadWroteRollupTrees = load.rollupTreesWritten
     }
 
     /// Copies a file (a store without flows: a few pages).

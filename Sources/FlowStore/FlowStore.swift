@@ -33,6 +33,9 @@ public final class FlowStore {
     var bulk: FlowBulkLoad?
     /// Why the bulk load cannot finish (its pages may be incomplete): it is then thrown away.
     var bulkFailure: StoreError?
+    /// Whether the last bulk load wrote the rollup tables' trees itself (tests check that it
+    /// does, rather than falling back to SQLite's upserts).
+    var lastBulkLoadWroteRollupTrees = false
     var current: PendingSource?
     /// True while a grouping transaction is open.
     private var inTransaction = false
