@@ -48,6 +48,17 @@ public final class FlowStore {
     public private(set) var indexesDeferred = false
     /// Expected records at or above which an ingest may defer its index builds.
     public static let bulkIngestRecords = 200_000
+    /// The statements that made this read-only connection's temporary views (a reader of an older
+    /// schema has one), for the connections that run UNION ALL arms (``UnionArmRunner``).
+    var temporaryViews: [String] = []
+    /// False to run every statement serially, as SQLite alone does (tests compare the two).
+    var runsUnionArmsInParallel = true
+    /// Arms of UNION ALL subqueries whose rows came from parallel connections, over every query.
+    var unionArmsRunInParallel = 0
+    /// See ``UnionArmRunner/maximumRowsPerSecond``.
+    var unionArmMaximumRowsPerSecond = UnionArmRunner.defaultMaximumRowsPerSecond
+    /// Temporary tables made so far to stand in for UNION ALL subqueries (each gets a new name).
+    var unionTablesCreated = 0
 
     /// What was written for one source.
     public struct SourceReceipt: Sendable, Equatable {
@@ -89,12 +100,15 @@ public final class FlowStore {
             try db.execute("PRAGMA cache_size = -524288")
             try ensureIndexes()
         } else {
-            // Queries read pages in place from a memory map rather than copying each into the page
-            // cache (SQLite caps the map at its compiled limit, 2 GiB here): a scan of the address
-            // indexes (Athena tutorial query 2) took a fifth less CPU.
-            try db.execute("PRAGMA query_only = 1; PRAGMA cache_size = -262144; PRAGMA mmap_size = 1099511627776")
+            try db.execute(Self.readOnlySettings)
         }
     }
+
+    /// What a read-only connection sets once its temporary objects exist: no writes, and pages
+    /// read in place from a memory map rather than copied into the page cache (SQLite caps the
+    /// map at its compiled limit, 2 GiB here): a scan of the address indexes (Athena tutorial
+    /// query 2) took a fifth less CPU.
+    static let readOnlySettings = "PRAGMA query_only = 1; PRAGMA cache_size = -262144; PRAGMA mmap_size = 1099511627776"
 
     private func checkOrCreateSchema() throws(StoreError) {
         // Reading the header is the first access: a non-SQLite file fails here with NOTADB.
@@ -112,7 +126,10 @@ public final class FlowStore {
                 // on helper threads); a reader gets the same answers from the old views and
                 // indexes and a temporary view of the totals, only slower.
                 if readOnly {
-                    if version < 4 { try db.execute(StoreSchema.totalsView) }
+                    if version < 4 {
+                        try db.execute(StoreSchema.totalsView)
+                        temporaryViews.append(StoreSchema.totalsView)
+                    }
                 } else {
                     try withSortOnHelperThreads { () throws(StoreError) in
                         try transaction(StoreSchema.upgradeStatements(from: version))

@@ -44,6 +44,7 @@ extension FlowStore {
         let total = utf8.count - 1
         var offset = 0
         var ranAny = false
+        let unionSearch = readOnly && runsUnionArmsInParallel ? ParallelUnionSearch(sql) : nil
         while offset < total {
             var statement: OpaquePointer?
             var consumed = 0
@@ -79,30 +80,45 @@ extension FlowStore {
                     "query is read-only: this statement would change the store (use ingest or prune to change it)",
                     cause: String(text.prefix(80)), offset: statementStart)
             }
-            try bindParameters(wrapped, parameters)
+            try Self.bind(parameters, to: wrapped)
             let columns = (0..<wrapped.columnCount).map { wrapped.columnName($0) }
-            if !columns.isEmpty { sink.begin(columns: columns) }
-            if let output = sink as? QueryOutput, output.takesStatementRows, !columns.isEmpty {
-                while try wrapped.step() { output.csvRow(wrapped.handle, columns: Int32(columns.count)) }
-                sink.end()
-                continue
-            }
-            var values = [QueryValue](repeating: .null, count: columns.count)
-            while try wrapped.step() {
-                for index in 0..<columns.count {
-                    let column = Int32(index)
-                    switch wrapped.columnType(column) {
-                    case SQLITE_INTEGER: values[index] = .integer(wrapped.int64(column))
-                    case SQLITE_FLOAT: values[index] = .real(wrapped.double(column))
-                    case SQLITE_NULL: values[index] = .null
-                    default: values[index] = .text(wrapped.text(column))
-                    }
+            if let unionSearch, !columns.isEmpty {
+                let subqueries = unionSearch.subqueries(inStatementAt: statementStart..<offset)
+                if !subqueries.isEmpty,
+                    try runWithParallelUnionArms(
+                        wrapped, sql: unionSearch.bytes, statementRange: statementStart..<offset, subqueries: subqueries,
+                        parameters: parameters, columns: columns, to: sink)
+                {
+                    continue
                 }
-                sink.row(values)
             }
-            if !columns.isEmpty { sink.end() }
+            try deliver(wrapped, columns: columns, to: sink)
         }
         if !ranAny { throw StoreError(.sql, "no SQL statement given") }
+    }
+
+    /// Steps `statement` to its end, handing its rows to `sink` (its columns named `columns`).
+    func deliver(_ statement: SQLiteStatement, columns: [String], to sink: any QueryResultSink) throws(StoreError) {
+        if !columns.isEmpty { sink.begin(columns: columns) }
+        if let output = sink as? QueryOutput, output.takesStatementRows, !columns.isEmpty {
+            while try statement.step() { output.csvRow(statement.handle, columns: Int32(columns.count)) }
+            sink.end()
+            return
+        }
+        var values = [QueryValue](repeating: .null, count: columns.count)
+        while try statement.step() {
+            for index in 0..<columns.count {
+                let column = Int32(index)
+                switch statement.columnType(column) {
+                case SQLITE_INTEGER: values[index] = .integer(statement.int64(column))
+                case SQLITE_FLOAT: values[index] = .real(statement.double(column))
+                case SQLITE_NULL: values[index] = .null
+                default: values[index] = .text(statement.text(column))
+                }
+            }
+            sink.row(values)
+        }
+        if !columns.isEmpty { sink.end() }
     }
 
     /// True when the statement at `offset` begins with a keyword that changes a database.
@@ -120,7 +136,11 @@ extension FlowStore {
             .contains(word.uppercased())
     }
 
-    private func bindParameters(_ statement: SQLiteStatement, _ parameters: [String: String]) throws(StoreError) {
+    /// Binds the named parameters of `statement` from `parameters`: a number as an integer, any
+    /// other value as text.
+    ///
+    /// - Throws: ``StoreError`` for a positional parameter or a name missing from `parameters`.
+    static func bind(_ parameters: [String: String], to statement: SQLiteStatement) throws(StoreError) {
         let count = sqlite3_bind_parameter_count(statement.handle)
         guard count > 0 else { return }
         for index in 1...count {
