@@ -62,17 +62,8 @@ struct SQLTokenizer {
                 }
                 index = min(count, index + 2)
                 continue
-            case UInt8(ascii: "("):
-                tokens.append(Token(kind: .openParenthesis, range: start..<start + 1))
-                index += 1
-            case UInt8(ascii: ")"):
-                tokens.append(Token(kind: .closeParenthesis, range: start..<start + 1))
-                index += 1
-            case UInt8(ascii: ","):
-                tokens.append(Token(kind: .comma, range: start..<start + 1))
-                index += 1
-            case UInt8(ascii: ";"):
-                tokens.append(Token(kind: .semicolon, range: start..<start + 1))
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: ";"):
+                tokens.append(Token(kind: punctuation[byte]!, range: start..<start + 1))
                 index += 1
             case UInt8(ascii: "'"):
                 guard let end = quoted(sql, from: start, closing: byte, doubled: true) else { return nil }
@@ -171,6 +162,11 @@ struct SQLTokenizer {
         default: false
         }
     }
+
+    private static let punctuation: [UInt8: Kind] = [
+        UInt8(ascii: "("): .openParenthesis, UInt8(ascii: ")"): .closeParenthesis, UInt8(ascii: ","): .comma,
+        UInt8(ascii: ";"): .semicolon,
+    ]
 
     private static let keywords: [String: Keyword] = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
 

@@ -175,35 +175,35 @@ import Testing
         }
     }
 
-    @Test func anArmWithAnErrorFailsAsSerially() throws {
-        let (store, _) = try StoreFixture.store()
-        let sql = "SELECT 1;\nSELECT ip FROM (SELECT srcaddr AS ip FROM flows UNION ALL\n  SELECT nope FROM flows) GROUP BY ip"
-        let serial = Self.failure(store, sql, parallel: false)
-        let parallel = Self.failure(store, sql, parallel: true)
-        #expect(serial.error?.message == "no such column: nope")
-        #expect(parallel.error == serial.error)
-        #expect(parallel.error?.pointing(into: sql) == "  line 3, column 10:\n    SELECT nope FROM flows) GROUP BY ip\n           ^")
-        #expect(parallel.rows == serial.rows)
-    }
+    /// Failures of arms: an error SQLite finds when preparing the statement (before anything
+    /// runs in parallel), one while running (the run falls back to the serial path, which
+    /// delivers the rows before it as ever), a missing parameter.
+    static let failingShapes: [(sql: String, message: String, pointing: String?)] = [
+        (
+            "SELECT 1;\nSELECT ip FROM (SELECT srcaddr AS ip FROM flows UNION ALL\n  SELECT nope FROM flows) GROUP BY ip",
+            "no such column: nope", "  line 3, column 10:\n    SELECT nope FROM flows) GROUP BY ip\n           ^"
+        ),
+        (
+            "SELECT v FROM (SELECT bytes AS v FROM flows UNION ALL SELECT abs(-9223372036854775807 - 1) FROM flows)",
+            "integer overflow", nil
+        ),
+        (
+            "SELECT count(*) FROM (SELECT srcaddr FROM flows WHERE dstport = :port UNION ALL SELECT dstaddr FROM flows)",
+            "missing parameter 'port': give --param port=VALUE", nil
+        ),
+    ]
 
-    @Test func anArmThatFailsWhileRunningFailsAsSerially() throws {
+    @Test(arguments: 0..<failingShapes.count)
+    func anArmThatFailsFailsAsSerially(_ shape: Int) throws {
+        let (sql, message, pointing) = Self.failingShapes[shape]
         let (store, _) = try StoreFixture.store()
-        let sql = "SELECT v FROM (SELECT bytes AS v FROM flows UNION ALL SELECT abs(-9223372036854775807 - 1) FROM flows)"
         let serial = Self.failure(store, sql, parallel: false)
         let parallel = Self.failure(store, sql, parallel: true)
-        #expect(serial.error?.message == "integer overflow")
+        #expect(serial.error?.message == message)
         #expect(parallel.error == serial.error)
+        #expect(parallel.error?.pointing(into: sql) == pointing)
         #expect(parallel.rows == serial.rows)
         #expect(store.unionArmsRunInParallel == 0)
-    }
-
-    @Test func aMissingParameterOfAnArmIsTheSameError() throws {
-        let (store, _) = try StoreFixture.store()
-        let sql = "SELECT count(*) FROM (SELECT srcaddr FROM flows WHERE dstport = :port UNION ALL SELECT dstaddr FROM flows)"
-        let serial = Self.failure(store, sql, parallel: false)
-        let parallel = Self.failure(store, sql, parallel: true)
-        #expect(serial.error?.message == "missing parameter 'port': give --param port=VALUE")
-        #expect(parallel.error == serial.error)
     }
 
     @Test func csvOutputIsTheSame() throws {
