@@ -71,7 +71,7 @@ public final class ScanRunner {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         let checkpoint = try options.checkpointPath.map { path throws(FlowLensError) in try Checkpoint(path: path) }
-        var resolution = try resolveSources(checkpoint: checkpoint)
+        let resolution = try resolveSources(checkpoint: checkpoint)
         defer { resolution.remote?.shutdown() }
         let files = resolution.files
         let bytesTotal = files.reduce(0) { $0 + Self.size(of: $1) }
