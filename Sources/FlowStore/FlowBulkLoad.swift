@@ -84,6 +84,7 @@ final class FlowBulkLoad {
         extrasTree = TableTreeWriter(file: file, root: extrasRoot)
     }
 
+    /// The root pages of `flows_hourly` and `flows_totals` when both tables are empty, else nil.
     private static func emptyRollupRoots(_ connection: SQLiteConnection) throws(StoreError) -> (hourly: UInt32, totals: UInt32)? {
         var roots: [String: UInt32] = [:]
         let statement = try connection.prepare(
@@ -274,20 +275,25 @@ final class FlowBulkLoad {
         let lookups = self.lookups
         let preparing = rollupRoots != nil && !group.isEmpty ? BackgroundResult { RollupEntries(group, lookups: lookups) } : nil
         try writeIndexes()
-        var rollupsWritten = group.isEmpty
-        if let rollupRoots, let preparing {
-            var entries = preparing.value()
+        var entries = preparing?.value()
+        if let rollupRoots, var prepared = entries {
             let writer = RollupTreeWriter(
                 file: file, hourlyRoot: rollupRoots.hourly, totalsRoot: rollupRoots.totals, constantTypes: constantTypes)
-            rollupsWritten = try writer.write(&entries)
-            rollupTreesWritten = rollupsWritten
+            rollupTreesWritten = try writer.write(&prepared)
+            entries = prepared
         }
         try file.finish(sqliteVersion: sqlite3_libversion_number())
         try connection.execute("BEGIN IMMEDIATE")
         do {
             try lookups.writePending()
             for (source, id, lastRow) in sources { try FlowStore.insertSource(source, id: id, lastRow: lastRow, into: connection) }
-            if !rollupsWritten { try FlowRowWriter.writeRollups(group, lookups: lookups, connection: connection) }
+            if !rollupTreesWritten {
+                if var entries {
+                    try FlowRowWriter.upsertRollups(&entries, connection: connection)
+                } else {
+                    try FlowRowWriter.writeRollups(group, lookups: lookups, connection: connection)
+                }
+            }
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")

@@ -17,6 +17,11 @@ extension FlowRowWriter {
     static func writeRollups(_ group: RollupTable, lookups: StoreLookups, connection: SQLiteConnection) throws(StoreError) {
         guard !group.isEmpty else { return }
         var entries = RollupEntries(group, lookups: lookups)
+        try upsertRollups(&entries, connection: connection)
+    }
+
+    /// Adds rollup rows already in key order into `flows_hourly` and `flows_totals`.
+    static func upsertRollups(_ entries: inout RollupEntries, connection: SQLiteConnection) throws(StoreError) {
         let upsertHourly = try MultiRowInsert(
             connection, insert: "INSERT INTO flows_hourly (hour, dimension, key, flows, packets, bytes)", columns: 6,
             suffix: """
