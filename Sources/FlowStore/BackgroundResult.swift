@@ -10,9 +10,9 @@ final class BackgroundResult<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(_ compute: @escaping () -> Value) {
-        let work = UncheckedWork(compute)
+        let work = Unchecked(compute)
         DispatchQueue.global().async {
-            self.result = work.compute()
+            self.result = work.value()
             self.done.signal()
         }
     }
@@ -25,8 +25,3 @@ final class BackgroundResult<Value>: @unchecked Sendable {
     }
 }
 
-/// A closure handed to another thread; ``BackgroundResult`` documents what it may touch.
-private struct UncheckedWork<Value>: @unchecked Sendable {
-    let compute: () -> Value
-    init(_ compute: @escaping () -> Value) { self.compute = compute }
-}

@@ -165,12 +165,6 @@ struct IndexEntry {
     }
 }
 
-/// A value handed to the index threads, which use it as ``FlowBulkLoad/writeIndexes()`` says.
-private struct Unchecked<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
 /// The first error of the index threads.
 private final class ErrorBox: @unchecked Sendable {
     private var stored: StoreError?
