@@ -48,6 +48,7 @@ public struct FlowTextDecoder {
         isV2Default = plan == .v2Default
         extrasPending = true
         symbols = TokenSymbolCache(columns: ops.count)
+        runParser = DefaultLayoutParser(symbols: symbols)
     }
 
     /// Replaces the column plan (a header line does this by itself).
@@ -220,21 +221,17 @@ public struct FlowTextDecoder {
     /// stored property avoids the lazy-global check of a static.
     private let blank = FlowRecord()
 
-    /// Longest line the default-layout run takes (longer ones go to the general path), and the
-    /// slack its word loads need past a token start.
-    private static let runLineLimit = 448
-    private static let runSlack = 16
     /// Records appended blank at a time by the run, then filled in place: per-record appends
     /// cost a uniqueness and capacity check each. 32 blank records (10 KB) stay in the
     /// first-level cache; a block of 128 was read from the second level on every copy.
-    private static let runBlock = 32  // the size of `DefaultRunConstants.blankBlock`
+    private static let runBlock = 32  // the size of `BlankRecords.block`
     /// The shortest line of the default layout is longer than this, so a block never needs more
     /// records than its bytes can hold lines.
     private static let runShortestLine = 40
     /// Lines taken by the default-layout run (tests check that it runs at all).
     private(set) var defaultRunLines = 0
-    /// Constants of the run, held by the decoder: statics are lazy globals, checked on every use.
-    private let runConstants = DefaultRunConstants()
+    /// The run's line parser, held by the decoder: statics are lazy globals, checked on every use.
+    private var runParser = DefaultLayoutParser(symbols: TokenSymbolCache(columns: 0))
 
     /// Decodes consecutive lines of AWS's default v2 layout, as AWS writes them (one space between
     /// fields, IPv4 or IPv6 addresses, no `-`), straight into the current batch, and returns the
@@ -247,14 +244,14 @@ public struct FlowTextDecoder {
     private mutating func decodeDefaultRun(
         _ base: UnsafePointer<UInt8>, from start: Int, count: Int, into batches: inout [FlowBatch]
     ) -> Int {
-        let limit = count - Self.runLineLimit - Self.runSlack
+        let limit = count - DefaultLayoutParser.slack
         var position = start
         guard position <= limit else { return position }
         if extrasPending { startExtrasBatch(&batches) }
         let last = batches.count - 1
         var lines = 0
         var stopped = false
-        let blanks = DefaultRunConstants.blankBlock
+        let blanks = BlankRecords.block
         while position <= limit && !stopped {
             let room = min(Self.runBlock, (limit - position) / Self.runShortestLine + 1)
             let first = batches[last].records.count
@@ -264,13 +261,28 @@ public struct FlowTextDecoder {
             var produced = 0
             batches[last].records.withUnsafeMutableBufferPointer { buffer in
                 let records = buffer.baseAddress! + first
+                let parser = runParser
+                // Two lines at a time, the second found by memchr so that its parse does not
+                // wait for the first's.
+                while produced &+ 1 < room && position <= limit {
+                    guard let newline = memchr(base + position, 0x0A, DefaultLayoutParser.lineLimit + 1) else { break }
+                    let second = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) &+ 1
+                    guard second <= limit,
+                        let (lengthA, lengthB) = parser.pair(
+                            base + position, base + second, into: records + produced, records + produced + 1,
+                            interner: &interner),
+                        lengthA == second &- position
+                    else { break }
+                    position = second &+ lengthB
+                    produced &+= 2
+                }
                 while produced < room && position <= limit {
-                    guard let length = parseDefaultLine(base + position, into: records + produced) else {
+                    guard let length = parser.line(base + position, into: records + produced, interner: &interner) else {
                         stopped = true
                         return
                     }
-                    position += length
-                    produced += 1
+                    position &+= length
+                    produced &+= 1
                 }
             }
             if produced < room { batches[last].records.removeLast(room - produced) }
@@ -282,97 +294,6 @@ public struct FlowTextDecoder {
         counters.records += lines
         planRecords += lines
         return position
-    }
-
-    /// One line of the default layout at `p` into `record` (blank), or nil to leave the line to
-    /// the general path. Returns the line's length with its newline.
-    @inline(__always)
-    private mutating func parseDefaultLine(_ p: UnsafePointer<UInt8>, into record: UnsafeMutablePointer<FlowRecord>) -> Int? {
-        var i = 0
-        guard let version = SWARParsing.number(p, &i), version <= 255,
-            let account = runText(column: 1, p, &i), let interface = runText(column: 2, p, &i),
-            Self.runAddress(p, &i, into: &record.pointee.srcaddr), Self.runAddress(p, &i, into: &record.pointee.dstaddr),
-            let sourcePort = SWARParsing.number(p, &i), sourcePort <= 65535,
-            let destinationPort = SWARParsing.number(p, &i), destinationPort <= 65535,
-            let proto = SWARParsing.number(p, &i), proto <= 255,
-            let packets = SWARParsing.number(p, &i), let bytes = SWARParsing.number(p, &i),
-            var startTime = SWARParsing.number(p, &i), var endTime = SWARParsing.number(p, &i)
-        else { return nil }
-        let actionWord = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF
-        let action: FlowAction
-        if actionWord == runConstants.acceptWord {
-            action = .accept
-        } else if actionWord == runConstants.rejectWord {
-            action = .reject
-        } else {
-            return nil
-        }
-        i += 7
-        guard p[i] == UInt8(ascii: "O"), p[i + 1] == UInt8(ascii: "K") else { return nil }
-        var lineEnd = i + 2
-        if p[lineEnd] == 0x0D { lineEnd += 1 }
-        guard p[lineEnd] == 0x0A else { return nil }
-        if startTime >= 1 << 31 { startTime /= 1000 }
-        if endTime >= 1 << 31 { endTime /= 1000 }
-        let mask = runConstants.mask
-        let sourcePort16 = UInt16(truncatingIfNeeded: sourcePort)
-        let destinationPort16 = UInt16(truncatingIfNeeded: destinationPort)
-        let proto8 = UInt8(truncatingIfNeeded: proto)
-        // Fields are stored one by one and the flow sense is worked out from the values at hand:
-        // a method call on `record.pointee` made Swift copy the whole record.
-        record.pointee.present = mask
-        record.pointee.version = UInt8(truncatingIfNeeded: version)
-        let raw = UnsafeMutableRawPointer(record)
-        raw.storeBytes(of: account, toByteOffset: runConstants.accountOffset, as: Symbol.self)
-        raw.storeBytes(of: interface, toByteOffset: runConstants.interfaceOffset, as: Symbol.self)
-        record.pointee.srcport = sourcePort16
-        record.pointee.dstport = destinationPort16
-        record.pointee.proto = proto8
-        record.pointee.packets = packets
-        record.pointee.bytes = bytes
-        record.pointee.start = Int64(startTime)
-        record.pointee.end = Int64(endTime)
-        record.pointee.action = action
-        record.pointee.logStatus = .ok
-        record.pointee.orientation = FlowRecord.orientation(
-            present: mask, proto: proto8, tcpFlags: 0, srcport: sourcePort16, dstport: destinationPort16)
-        return lineEnd + 1
-    }
-
-    /// An id token followed by one space (not `-`), as a symbol.
-    @inline(__always)
-    private mutating func runText(column: Int, _ p: UnsafePointer<UInt8>, _ i: inout Int) -> Symbol? {
-        let widest = TokenSymbolCache.widest
-        let end = Self.tokenEnd(p, i, i + widest + 1)
-        guard end <= i + widest, p[end] == 0x20, end - i > 1 || p[i] != UInt8(ascii: "-") else { return nil }
-        let symbol = symbols.symbol(column: column, p + i, count: end - i, interner: &interner)
-        i = end + 1
-        return symbol
-    }
-
-    /// An IPv4 address by the word-wide parser, else IPv6 through the general parser, stored
-    /// straight into the record's field; false leaves the line to the general path.
-    ///
-    /// Static: as an instance method, each call copied the whole decoder (584 bytes) to pass it.
-    @inline(__always)
-    private static func runAddress(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
-        if let v4 = SWARParsing.ipv4(p, &i) {
-            address = IPAddress(ipv4: v4)
-            return true
-        }
-        guard let v6 = runIPv6(p, &i) else { return false }
-        address = v6
-        return true
-    }
-
-    /// The rare case of ``runAddress(_:_:into:)``, out of line so that the IPv4 path inlines.
-    @inline(never)
-    private static func runIPv6(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> IPAddress? {
-        let end = Self.tokenEnd(p, i, i + 46)
-        guard end < i + 46, p[end] == 0x20, let address = IPAddress.parse(UnsafeBufferPointer(start: p + i, count: end - i))
-        else { return nil }
-        i = end + 1
-        return address
     }
 
     /// Parses one line's fields into `record` (which starts blank). Returns false when the line
@@ -542,13 +463,13 @@ public struct FlowTextDecoder {
     static func tokenEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
         var i = start
         let raw = UnsafeRawPointer(p)
-        while i + 8 <= n {
+        while i &+ 8 <= n {
             let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             // High bit set in each byte below 0x21 (bytes >= 0x80 are excluded by `& ~v`); the
             // lowest flagged byte is exact, which is the one we need.
             let flags = (v &- 0x2121_2121_2121_2121) & ~v & 0x8080_8080_8080_8080
-            if flags != 0 { return i + flags.trailingZeroBitCount >> 3 }
-            i += 8
+            if flags != 0 { return i &+ flags.trailingZeroBitCount &>> 3 }
+            i &+= 8
         }
         while i < n && p[i] > 0x20 { i += 1 }
         return i
@@ -637,25 +558,8 @@ public struct FlowTextDecoder {
     }
 }
 
-/// Values the default-layout run needs on every line, computed once per decoder.
-private struct DefaultRunConstants {
-    let mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
-    /// Byte offsets of the account and interface ids in a record. They are stored through a raw
-    /// pointer: assigning `texts[slot]` through `pointee` made Swift copy the record first.
-    let accountOffset = Self.textOffset(.accountID)
-    let interfaceOffset = Self.textOffset(.interfaceID)
-    /// Shared by all decoders (a decoder lives for one chunk).
-    static let blankBlock = [FlowRecord](repeating: FlowRecord(), count: 32)
-    let acceptWord = word("ACCEPT ")
-    let rejectWord = word("REJECT ")
-
-    private static func textOffset(_ field: FlowField) -> Int {
-        MemoryLayout<FlowRecord>.offset(of: \FlowRecord.texts)! + field.textSlot * MemoryLayout<Symbol>.stride
-    }
-
-    private static func word(_ text: StaticString) -> UInt64 {
-        var value: UInt64 = 0
-        for k in 0..<text.utf8CodeUnitCount { value |= UInt64(text.utf8Start[k]) << UInt64(8 * k) }
-        return value
-    }
+/// A block of blank records, shared by all decoders (a decoder lives for one chunk): the run
+/// appends blanks with one copy and fills them in place.
+private enum BlankRecords {
+    static let block = [FlowRecord](repeating: FlowRecord(), count: 32)
 }

@@ -13,14 +13,14 @@ enum SWARParsing {
         ((digits &+ 0x7676_7676_7676_7676) | digits) & 0x8080_8080_8080_8080
     }
 
-    /// The value of eight digits 0…9, the first in the lowest byte (missing leading digits are
-    /// zero bytes). Three multiplies combine pairs, quads and halves (parenthesised: in Swift `>>`
-    /// binds tighter than `&*`).
+    /// The value of eight digits, the first in the lowest byte; every byte must be 0…9 (missing
+    /// leading digits are zero bytes). Three multiplies combine pairs, quads and halves; a byte
+    /// times 10 plus the next stays below 100, so the first step needs no mask.
     @inline(__always)
     static func eightDigits(_ digits: UInt64) -> UInt64 {
-        var v = ((digits & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
-        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
-        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+        var v = (digits &* 2561) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
     }
 
     /// 10^n for n in 1...7. A switch, not a static array: a static is a lazy global, and its
@@ -44,24 +44,29 @@ enum SWARParsing {
     static func number(_ p: UnsafePointer<UInt8>, _ i: inout Int) -> UInt64? {
         let raw = UnsafeRawPointer(p + i)
         let first = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
-        let count = nonDigitFlags(first).trailingZeroBitCount >> 3
+        // Wrapping and masking operators throughout: positions stay far below overflow, and shift
+        // counts within 0...63, so the checks Swift would add are dead weight on every token.
+        let count = nonDigitFlags(first).trailingZeroBitCount &>> 3
         if count == 0 { return nil }
         var value: UInt64
         var length = count
         if count < 8 {
-            value = eightDigits(first << UInt64(64 - 8 * count))
+            value = eightDigits(first &<< UInt64(truncatingIfNeeded: 64 &- 8 &* count))
         } else {
             let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
-            let more = nonDigitFlags(second).trailingZeroBitCount >> 3
+            let more = nonDigitFlags(second).trailingZeroBitCount &>> 3
             if more == 8 { return nil }
             value = eightDigits(first)
-            if more > 0 {
-                value = value &* powerOfTen(more) &+ eightDigits(second << UInt64(64 - 8 * more))
+            if more == 2 {
+                // Ten digits, as every Unix time in seconds until 2286 has.
+                value = value &* 100 &+ (second & 0xFF) &* 10 &+ (second &>> 8 & 0xFF)
+            } else if more > 0 {
+                value = value &* powerOfTen(more) &+ eightDigits(second &<< UInt64(truncatingIfNeeded: 64 &- 8 &* more))
             }
-            length = 8 + more
+            length = 8 &+ more
         }
-        if p[i + length] != 0x20 { return nil }
-        i += length + 1
+        if p[i &+ length] != 0x20 { return nil }
+        i = i &+ length &+ 1
         return value
     }
 
@@ -83,7 +88,7 @@ enum SWARParsing {
         let raw = UnsafeRawPointer(p + i)
         let low = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
         let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
-        var separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) << 8
+        var separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) &<< 8
         let dot1 = separators.trailingZeroBitCount
         separators &= separators &- 1
         let dot2 = separators.trailingZeroBitCount
@@ -93,13 +98,13 @@ enum SWARParsing {
         let end = separators.trailingZeroBitCount
         // Every byte between two separators is a digit by construction; what is left to check
         // is the separators themselves, the octet lengths (1…3) and the values.
-        guard end <= 15, p[i + dot1] == UInt8(ascii: "."), p[i + dot2] == UInt8(ascii: "."),
-            p[i + dot3] == UInt8(ascii: "."), p[i + end] == 0x20
+        guard end <= 15, p[i &+ dot1] == UInt8(ascii: "."), p[i &+ dot2] == UInt8(ascii: "."),
+            p[i &+ dot3] == UInt8(ascii: "."), p[i &+ end] == 0x20
         else { return nil }
         let l1 = dot1
-        let l2 = dot2 - dot1 - 1
-        let l3 = dot3 - dot2 - 1
-        let l4 = end - dot3 - 1
+        let l2 = dot2 &- dot1 &- 1
+        let l3 = dot3 &- dot2 &- 1
+        let l4 = end &- dot3 &- 1
         guard UInt(bitPattern: l1 &- 1) < 3, UInt(bitPattern: l2 &- 1) < 3, UInt(bitPattern: l3 &- 1) < 3,
             UInt(bitPattern: l4 &- 1) < 3
         else { return nil }
@@ -108,18 +113,18 @@ enum SWARParsing {
         let o3 = octet(raw, endingAt: dot3, length: l3)
         let o4 = octet(raw, endingAt: end, length: l4)
         guard o1 | o2 | o3 | o4 <= 255 else { return nil }
-        i += end + 1
-        return o1 << 24 | o2 << 16 | o3 << 8 | o4
+        i = i &+ end &+ 1
+        return o1 &<< 24 | o2 &<< 16 | o3 &<< 8 | o4
     }
 
     /// The value of the `length` (1…3) digits just before offset `end`, from one 4-byte load.
     @inline(__always)
     static func octet(_ raw: UnsafeRawPointer, endingAt end: Int, length: Int) -> UInt32 {
         // Bytes: [end-3, end-2, end-1, end]; the digits are the last `length` before `end`.
-        let word = raw.loadUnaligned(fromByteOffset: end - 3, as: UInt32.self) ^ 0x3030_3030
-        let keep: UInt32 = (0x00FF_FFFF >> UInt32(8 * (3 - length))) << UInt32(8 * (3 - length))
-        let digits = word & keep
-        return (digits & 0xFF) &* 100 &+ (digits >> 8 & 0xFF) &* 10 &+ (digits >> 16 & 0xFF)
+        let word = raw.loadUnaligned(fromByteOffset: end &- 3, as: UInt32.self) ^ 0x3030_3030
+        let drop = UInt32(truncatingIfNeeded: 8 &* (3 &- length))
+        let digits = word & ((0x00FF_FFFF &>> drop) &<< drop)
+        return (digits & 0xFF) &* 100 &+ (digits &>> 8 & 0xFF) &* 10 &+ (digits &>> 16 & 0xFF)
     }
 
     /// True when the `count` bytes at `a` and `b` are equal, comparing whole words (the last one
@@ -127,6 +132,17 @@ enum SWARParsing {
     @inline(__always)
     static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
         if count >= 8 {
+            let last = count &- 8
+            let tail = a.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+            let head = a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+            // Ids of up to 24 bytes (accounts, interfaces, subnets) without a loop: the branch on
+            // the length goes the same way for every line of a column.
+            if count <= 16 { return head && tail }
+            if count <= 24 {
+                return head && tail
+                    && a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            }
             var k = 0
             while k + 8 < count {
                 if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {

@@ -42,6 +42,19 @@ final class TokenSymbolCache {
         return Self.fill(entry, bytes, count: count, interner: &interner)
     }
 
+    /// ``symbol(column:_:count:interner:)`` for a caller that guarantees
+    /// `0 < count <= widest` and a column below the cache's count, as the default-layout run does.
+    @inline(__always)
+    func knownSymbol(
+        column: Int, _ bytes: UnsafePointer<UInt8>, count: Int, interner: inout LocalInterner
+    ) -> Symbol {
+        let entry = storage + (column &* Self.entriesPerColumn &+ Self.slot(bytes, count)) &* Self.entrySize
+        if Int(entry.load(as: UInt32.self)) == count && SWARParsing.equal(entry + 8, UnsafeRawPointer(bytes), count) {
+            return Symbol(id: entry.load(fromByteOffset: 4, as: UInt32.self))
+        }
+        return Self.fill(entry, bytes, count: count, interner: &interner)
+    }
+
     /// A miss: interns the token and stores it in `entry`. Kept out of line so that the hit path
     /// stays small enough to inline into the decoder's loop.
     @inline(never)
