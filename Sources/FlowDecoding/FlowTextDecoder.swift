@@ -48,7 +48,7 @@ public struct FlowTextDecoder {
         isV2Default = plan == .v2Default
         extrasPending = true
         symbols = TokenSymbolCache(columns: ops.count)
-        runParser = DefaultLayoutParser(symbols: symbols)
+        run = DefaultLayoutRun(symbols: symbols)
     }
 
     /// Replaces the column plan (a header line does this by itself).
@@ -221,17 +221,10 @@ public struct FlowTextDecoder {
     /// stored property avoids the lazy-global check of a static.
     private let blank = FlowRecord()
 
-    /// Records appended blank at a time by the run, then filled in place: per-record appends
-    /// cost a uniqueness and capacity check each. 32 blank records (10 KB) stay in the
-    /// first-level cache; a block of 128 was read from the second level on every copy.
-    private static let runBlock = 32  // the size of `BlankRecords.block`
-    /// The shortest line of the default layout is longer than this, so a block never needs more
-    /// records than its bytes can hold lines.
-    private static let runShortestLine = 40
     /// Lines taken by the default-layout run (tests check that it runs at all).
     private(set) var defaultRunLines = 0
-    /// The run's line parser, held by the decoder: statics are lazy globals, checked on every use.
-    private var runParser = DefaultLayoutParser(symbols: TokenSymbolCache(columns: 0))
+    /// The default-layout run, with the decoder's symbol cache.
+    private var run = DefaultLayoutRun(symbols: TokenSymbolCache(columns: 0))
 
     /// Decodes consecutive lines of AWS's default v2 layout, as AWS writes them (one space between
     /// fields, IPv4 or IPv6 addresses, no `-`), straight into the current batch, and returns the
@@ -250,43 +243,11 @@ public struct FlowTextDecoder {
         if extrasPending { startExtrasBatch(&batches) }
         let last = batches.count - 1
         var lines = 0
-        var stopped = false
-        let blanks = BlankRecords.block
-        while position <= limit && !stopped {
-            let room = min(Self.runBlock, (limit - position) / Self.runShortestLine + 1)
-            let first = batches[last].records.count
-            // One copy from a block of blank records: appending them one by one cost a call
-            // per record.
-            batches[last].records.append(contentsOf: blanks[0..<room])
-            var produced = 0
-            batches[last].records.withUnsafeMutableBufferPointer { buffer in
-                let records = buffer.baseAddress! + first
-                let parser = runParser
-                // Two lines at a time, the second found by memchr so that its parse does not
-                // wait for the first's.
-                while produced &+ 1 < room && position <= limit {
-                    guard let newline = memchr(base + position, 0x0A, DefaultLayoutParser.lineLimit + 1) else { break }
-                    let second = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) &+ 1
-                    guard second <= limit,
-                        let (lengthA, lengthB) = parser.pair(
-                            base + position, base + second, into: records + produced, records + produced + 1,
-                            interner: &interner),
-                        lengthA == second &- position
-                    else { break }
-                    position = second &+ lengthB
-                    produced &+= 2
-                }
-                while produced < room && position <= limit {
-                    guard let length = parser.line(base + position, into: records + produced, interner: &interner) else {
-                        stopped = true
-                        return
-                    }
-                    position &+= length
-                    produced &+= 1
-                }
-            }
-            if produced < room { batches[last].records.removeLast(room - produced) }
-            lines += produced
+        while position <= limit {
+            let outcome = run.segment(base, from: position, limit: limit, into: &batches[last].records, interner: &interner)
+            lines += outcome.lines
+            position = outcome.position
+            if !outcome.complete { break }
         }
         defaultRunLines += lines
         lineNumber += lines
@@ -556,10 +517,4 @@ public struct FlowTextDecoder {
         }
         counters.samples.append(sample)
     }
-}
-
-/// A block of blank records, shared by all decoders (a decoder lives for one chunk): the run
-/// appends blanks with one copy and fills them in place.
-private enum BlankRecords {
-    static let block = [FlowRecord](repeating: FlowRecord(), count: 32)
 }
