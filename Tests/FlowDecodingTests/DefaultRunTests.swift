@@ -56,7 +56,7 @@ import Testing
 
     /// A deterministic mix of ordinary lines with every edge line spread among them, so that each
     /// edge case is met both at the start of a fast run and in the middle of one.
-    static func mixedText(seed: UInt64, lines: Int) -> [UInt8] {
+    static func mixedText(seed: UInt64, lines: Int, edgeEvery: Int = 7) -> [UInt8] {
         var state = seed
         func next() -> UInt64 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -64,7 +64,7 @@ import Testing
         }
         var out = ""
         for k in 0..<lines {
-            if k % 7 == 3 {
+            if k % edgeEvery == 3 {
                 out += edgeLines[Int(next()) % edgeLines.count] + "\n"
                 continue
             }
@@ -103,6 +103,28 @@ import Testing
         #expect(whole.counters.records == byLine.counters.records)
         #expect(whole.counters.samples.map(\.description) == byLine.counters.samples.map(\.description))
         #expect(whole.records.map(\.orientation) == byLine.records.map(\.orientation))
+    }
+
+    /// Long stretches of ordinary lines, so that the run takes whole segments as two halves side
+    /// by side, with an edge line now and then in either half, at a segment's cut or at its end.
+    @Test(arguments: [(11, 53), (12, 97), (13, 211)] as [(UInt64, Int)])
+    func segmentsTakenInTwoHalvesKeepTheirOrder(seed: UInt64, edgeEvery: Int) throws {
+        let text = Self.mixedText(seed: seed, lines: 4000, edgeEvery: edgeEvery)
+        var lineStarts: [Int] = []
+        for (offset, byte) in text.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        var decoder = FlowTextDecoder(fileName: "long.log")
+        var batches = [FlowBatch()]
+        _ = try text.withUnsafeBytes { raw throws(FlowLensError) in try decoder.decode(raw, isFinal: true, into: &batches) }
+        #expect(decoder.defaultRunLines > 3500)
+        let whole = try DecoderHarness.decode(text, splits: [])
+        let byLine = try DecoderHarness.decode(text, splits: lineStarts)
+        #expect(whole.records.count == byLine.records.count)
+        if let index = whole.records.indices.first(where: { $0 < byLine.records.count && whole.records[$0] != byLine.records[$0] }) {
+            Issue.record("record \(index) differs: \(whole.records[index].srcaddr) vs \(byLine.records[index].srcaddr)")
+        }
+        #expect(whole.records.map(\.start) == byLine.records.map(\.start))
+        #expect(whole.records.map(\.orientation) == byLine.records.map(\.orientation))
+        #expect(whole.counters.samples.map(\.description) == byLine.counters.samples.map(\.description))
     }
 
     @Test func fastPathValuesMatchTheText() throws {
