@@ -17,6 +17,15 @@ let staticRuntime: [LinkerSetting] = [
     ])
 ]
 
+/// FlowDecoding parses IPv4 addresses with SSSE3 shuffles on x86-64 (ShuffleIPv4), so it is built
+/// for CPUs from Nehalem (2008) on: every x86-64 server and laptop in use has them. Elsewhere
+/// (arm64) it uses its word-wide parser and the default target.
+#if arch(x86_64)
+    let decoderTarget: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "nehalem"])]
+#else
+    let decoderTarget: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "FlowLens",
     platforms: [.macOS(.v15)],
@@ -40,7 +49,8 @@ let package = Package(
         .target(name: "CMemory"),
         .target(name: "FlowCore", swiftSettings: strictSettings),
         .target(
-            name: "FlowDecoding", dependencies: ["FlowCore", "CISAL", "CSnappy", "CZstd"], swiftSettings: strictSettings),
+            name: "FlowDecoding", dependencies: ["FlowCore", "CISAL", "CSnappy", "CZstd"],
+            swiftSettings: strictSettings + decoderTarget),
         .target(name: "FlowExpression", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowEnrichment", dependencies: ["FlowCore"], swiftSettings: strictSettings),
         .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: strictSettings),

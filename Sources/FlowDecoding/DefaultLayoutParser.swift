@@ -16,6 +16,10 @@ struct DefaultLayoutParser {
     static let slack = lineLimit + 16
 
     let symbols: TokenSymbolCache
+    #if arch(x86_64)
+        /// ``ShuffleIPv4/shuffles``, held here: a static is a lazy global, checked on every use.
+        private let ipv4Shuffles = UnsafePointer(ShuffleIPv4.shuffles)
+    #endif
     private let mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
     /// Byte offsets of the account and interface ids in a record.
     private let accountOffset = Self.textOffset(.accountID)
@@ -37,7 +41,7 @@ struct DefaultLayoutParser {
         guard Self.version(p, &i, into: &record.pointee.version),
             text(column: 1, p, &i, into: record, at: accountOffset, &interner),
             text(column: 2, p, &i, into: record, at: interfaceOffset, &interner),
-            Self.address(p, &i, into: &record.pointee.srcaddr), Self.address(p, &i, into: &record.pointee.dstaddr),
+            address(p, &i, into: &record.pointee.srcaddr), address(p, &i, into: &record.pointee.dstaddr),
             Self.port(p, &i, into: &record.pointee.srcport), Self.port(p, &i, into: &record.pointee.dstport),
             Self.byte(p, &i, into: &record.pointee.proto), Self.count(p, &i, into: &record.pointee.packets),
             Self.count(p, &i, into: &record.pointee.bytes), Self.time(p, &i, into: &record.pointee.start),
@@ -62,8 +66,8 @@ struct DefaultLayoutParser {
             text(column: 1, q, &j, into: b, at: accountOffset, &interner),
             text(column: 2, p, &i, into: a, at: interfaceOffset, &interner),
             text(column: 2, q, &j, into: b, at: interfaceOffset, &interner),
-            Self.address(p, &i, into: &a.pointee.srcaddr), Self.address(q, &j, into: &b.pointee.srcaddr),
-            Self.address(p, &i, into: &a.pointee.dstaddr), Self.address(q, &j, into: &b.pointee.dstaddr),
+            address(p, &i, into: &a.pointee.srcaddr), address(q, &j, into: &b.pointee.srcaddr),
+            address(p, &i, into: &a.pointee.dstaddr), address(q, &j, into: &b.pointee.dstaddr),
             Self.port(p, &i, into: &a.pointee.srcport), Self.port(q, &j, into: &b.pointee.srcport),
             Self.port(p, &i, into: &a.pointee.dstport), Self.port(q, &j, into: &b.pointee.dstport),
             Self.byte(p, &i, into: &a.pointee.proto), Self.byte(q, &j, into: &b.pointee.proto),
@@ -168,15 +172,21 @@ struct DefaultLayoutParser {
         return true
     }
 
-    /// An IPv4 address by the word-wide parser, else IPv6 through the general parser, stored
-    /// straight into the record's field; false leaves the line to the general path.
+    /// An IPv4 address by the vector parser (x86-64) or the word-wide one, else IPv6 through the
+    /// general parser, stored straight into the record's field; false leaves the line to the
+    /// general path.
     @inline(__always)
-    private static func address(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
-        if let v4 = SWARParsing.ipv4(p, &i) {
+    private func address(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
+        #if arch(x86_64)
+            let v4 = ShuffleIPv4.parse(p, &i, shuffles: ipv4Shuffles)
+        #else
+            let v4 = SWARParsing.ipv4(p, &i)
+        #endif
+        if let v4 {
             address = IPAddress(ipv4: v4)
             return true
         }
-        guard let v6 = ipv6(p, &i) else { return false }
+        guard let v6 = Self.ipv6(p, &i) else { return false }
         address = v6
         return true
     }

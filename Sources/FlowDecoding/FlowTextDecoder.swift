@@ -336,7 +336,12 @@ public struct FlowTextDecoder {
             case .address:
                 let address: IPAddress
                 var after = i
-                if i >= 3 && i + 16 <= n, let v4 = SWARParsing.ipv4(p, &after) {
+                #if arch(x86_64)
+                    let quick = i + 16 <= n ? ShuffleIPv4.parse(p, &after, shuffles: ShuffleIPv4.shuffles) : nil
+                #else
+                    let quick = i >= 3 && i + 16 <= n ? SWARParsing.ipv4(p, &after) : nil
+                #endif
+                if let v4 = quick {
                     address = IPAddress(ipv4: v4)
                     i = after
                 } else {

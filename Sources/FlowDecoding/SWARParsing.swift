@@ -46,13 +46,15 @@ enum SWARParsing {
         let first = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
         // Wrapping and masking operators throughout: positions stay far below overflow, and shift
         // counts within 0...63, so the checks Swift would add are dead weight on every token.
-        let count = nonDigitFlags(first).trailingZeroBitCount &>> 3
-        if count == 0 { return nil }
+        // The flag of the first non-digit is the top bit of byte `count`.
+        let flag = nonDigitFlags(first).trailingZeroBitCount
+        let count = flag &>> 3
         var value: UInt64
         var length = count
-        if count < 8 {
-            value = eightDigits(first &<< UInt64(truncatingIfNeeded: 64 &- 8 &* count))
+        if UInt(bitPattern: count &- 1) < 7 {
+            value = eightDigits(first &<< UInt64(truncatingIfNeeded: 71 &- flag))
         } else {
+            if count == 0 { return nil }
             let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
             let more = nonDigitFlags(second).trailingZeroBitCount &>> 3
             if more == 8 { return nil }
@@ -88,43 +90,52 @@ enum SWARParsing {
         let raw = UnsafeRawPointer(p + i)
         let low = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
         let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
-        var separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) &<< 8
-        let dot1 = separators.trailingZeroBitCount
-        separators &= separators &- 1
-        let dot2 = separators.trailingZeroBitCount
-        separators &= separators &- 1
-        let dot3 = separators.trailingZeroBitCount
-        separators &= separators &- 1
-        let end = separators.trailingZeroBitCount
-        // Every byte between two separators is a digit by construction; what is left to check
-        // is the separators themselves, the octet lengths (1…3) and the values.
+        let separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) &<< 8
+        var rest = separators
+        let dot1 = rest.trailingZeroBitCount
+        rest &= rest &- 1
+        let dot2 = rest.trailingZeroBitCount
+        rest &= rest &- 1
+        let dot3 = rest.trailingZeroBitCount
+        rest &= rest &- 1
+        let end = rest.trailingZeroBitCount
         guard end <= 15, p[i &+ dot1] == UInt8(ascii: "."), p[i &+ dot2] == UInt8(ascii: "."),
             p[i &+ dot3] == UInt8(ascii: "."), p[i &+ end] == 0x20
         else { return nil }
-        let l1 = dot1
-        let l2 = dot2 &- dot1 &- 1
-        let l3 = dot3 &- dot2 &- 1
-        let l4 = end &- dot3 &- 1
-        guard UInt(bitPattern: l1 &- 1) < 3, UInt(bitPattern: l2 &- 1) < 3, UInt(bitPattern: l3 &- 1) < 3,
-            UInt(bitPattern: l4 &- 1) < 3
-        else { return nil }
-        let o1 = octet(raw, endingAt: dot1, length: l1)
-        let o2 = octet(raw, endingAt: dot2, length: l2)
-        let o3 = octet(raw, endingAt: dot3, length: l3)
-        let o4 = octet(raw, endingAt: end, length: l4)
-        guard o1 | o2 | o3 | o4 <= 255 else { return nil }
+        // Every non-digit is flagged, so between the separators there are only digits. Octets of
+        // one to three of them: no separator first or right after another, and no four digits in
+        // a row, up to the end.
+        let upToEnd = rest ^ (rest &- 1)
+        let own = separators & upToEnd
+        let digits = ~separators & (upToEnd &>> 1)
+        guard own & (own &<< 1 | 1) == 0, digits & (digits &>> 1) & (digits &>> 2) & (digits &>> 3) == 0 else {
+            return nil
+        }
+        var largest: UInt32 = 0
+        let o1 = octet(raw, endingAt: dot1, length: dot1, largest: &largest)
+        let o2 = octet(raw, endingAt: dot2, length: dot2 &- dot1 &- 1, largest: &largest)
+        let o3 = octet(raw, endingAt: dot3, length: dot3 &- dot2 &- 1, largest: &largest)
+        let o4 = octet(raw, endingAt: end, length: end &- dot3 &- 1, largest: &largest)
+        // Digits read as a big-endian number, then the separator: at most "255" and any byte.
+        guard largest <= 0x0205_05FF else { return nil }
         i = i &+ end &+ 1
-        return o1 &<< 24 | o2 &<< 16 | o3 &<< 8 | o4
+        // Each octet's value sits in bits 16...23 of its product.
+        return (o1 &<< 8) & 0xFF00_0000 | o2 & 0x00FF_0000 | (o3 &>> 8) & 0x0000_FF00 | (o4 &>> 16) & 0xFF
     }
 
-    /// The value of the `length` (1…3) digits just before offset `end`, from one 4-byte load.
+    /// The `length` (1…3) digits just before offset `end`, from one 4-byte load: returns their
+    /// value modulo 256 in bits 16...23, and raises `largest` to the digits as a big-endian number
+    /// followed by the separator, which the caller compares with "255" for the value's range.
     @inline(__always)
-    static func octet(_ raw: UnsafeRawPointer, endingAt end: Int, length: Int) -> UInt32 {
-        // Bytes: [end-3, end-2, end-1, end]; the digits are the last `length` before `end`.
+    static func octet(_ raw: UnsafeRawPointer, endingAt end: Int, length: Int, largest: inout UInt32) -> UInt32 {
+        // Bytes: [end-3, end-2, end-1, end]; the leading ones before the octet are dropped.
         let word = raw.loadUnaligned(fromByteOffset: end &- 3, as: UInt32.self) ^ 0x3030_3030
-        let drop = UInt32(truncatingIfNeeded: 8 &* (3 &- length))
-        let digits = word & ((0x00FF_FFFF &>> drop) &<< drop)
-        return (digits & 0xFF) &* 100 &+ (digits &>> 8 & 0xFF) &* 10 &+ (digits &>> 16 & 0xFF)
+        let drop = UInt32(truncatingIfNeeded: 24 &- 8 &* length)
+        let digits = (word &>> drop) &<< drop
+        largest = max(largest, digits.byteSwapped)
+        // Hundreds, tens and ones times 100, 10 and 1 meet in bits 16...23; the partial sums below
+        // (at most 9 and 99) cannot carry into them.
+        return digits &* 0x0064_0A01
     }
 
     /// True when the `count` bytes at `a` and `b` are equal, comparing whole words (the last one
