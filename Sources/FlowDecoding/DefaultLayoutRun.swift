@@ -21,8 +21,6 @@ final class DefaultLayoutRun {
     let parser: DefaultLayoutParser
     private let first: UnsafeMutablePointer<FlowRecord>
     private let second: UnsafeMutablePointer<FlowRecord>
-    /// Blank records to copy from: one bulk copy blanks a block again.
-    private let blanks: UnsafeMutablePointer<FlowRecord>
 
     init(symbols: TokenSymbolCache) {
         parser = DefaultLayoutParser(symbols: symbols)
@@ -30,14 +28,11 @@ final class DefaultLayoutRun {
         first.initialize(repeating: FlowRecord(), count: Self.blockSize)
         second = .allocate(capacity: Self.blockSize)
         second.initialize(repeating: FlowRecord(), count: Self.blockSize)
-        blanks = .allocate(capacity: Self.blockSize)
-        blanks.initialize(repeating: FlowRecord(), count: Self.blockSize)
     }
 
     deinit {
         first.deallocate()
         second.deallocate()
-        blanks.deallocate()
     }
 
     /// What one segment produced.
@@ -96,7 +91,6 @@ final class DefaultLayoutRun {
         guard a == split else {
             // No split, or the first half stopped early: the second half's records are dropped and
             // read again from `a` on.
-            reset(second, countB)
             return Outcome(lines: countA, position: a, complete: !stopped)
         }
         while b < endB && b <= limit && countB < capacity {
@@ -111,15 +105,9 @@ final class DefaultLayoutRun {
         return Outcome(lines: countA &+ countB, position: b, complete: !stopped)
     }
 
-    /// Appends the first `count` records of `block` to `records` and blanks them again.
+    /// Appends the first `count` records of `block` to `records`. The block needs no blanking
+    /// afterwards: every line parsed into it writes the same fields, and the others stay blank.
     private func flush(_ block: UnsafeMutablePointer<FlowRecord>, _ count: Int, into records: inout [FlowRecord]) {
         if count > 0 { records.append(contentsOf: UnsafeBufferPointer(start: block, count: count)) }
-        reset(block, count)
-    }
-
-    /// Blanks the first `count` records of `block` and the one after them, which a line that was
-    /// not taken may have written to.
-    private func reset(_ block: UnsafeMutablePointer<FlowRecord>, _ count: Int) {
-        block.update(from: blanks, count: min(count &+ 1, Self.blockSize))
     }
 }
