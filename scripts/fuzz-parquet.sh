@@ -18,7 +18,10 @@ flags=(-swift-version 6 -O -g -sanitize=fuzzer,address -parse-as-library
 echo "building the fuzz target"
 swiftc "${flags[@]}" -module-name FlowCore -emit-module -emit-module-path "$work/modules/FlowCore.swiftmodule" \
     -emit-library -static -o "$work/modules/libFlowCore.a" Sources/FlowCore/*.swift
-swiftc "${flags[@]}" -module-name FlowDecoding -emit-module \
+# FlowDecoding's x86-64 build targets Nehalem and later, as Package.swift sets (SSSE3 shuffles).
+decoder_flags=()
+[ "$(uname -m)" = x86_64 ] && decoder_flags=(-target-cpu nehalem)
+swiftc "${flags[@]}" "${decoder_flags[@]}" -module-name FlowDecoding -emit-module \
     -emit-module-path "$work/modules/FlowDecoding.swiftmodule" -emit-library -static \
     -o "$work/modules/libFlowDecoding.a" $(find Sources/FlowDecoding -name '*.swift' | sort)
 swiftc "${flags[@]}" -module-name ParquetFuzz Fuzz/ParquetFuzz/main.swift -L "$work/modules" \

@@ -1,4 +1,4 @@
-public import FlowCore
+import FlowCore
 import Glibc
 
 /// Decodes stretches of consecutive default-layout lines as two streams side by side.
