@@ -4,7 +4,9 @@ import FlowCore
 /// or IPv6 addresses, no `-`), straight into records: the hot loop of a typical scan.
 ///
 /// Every token is read with word-wide loads and numbers are converted eight digits at a time
-/// (``SWARParsing``); ids go through the decoder's ``TokenSymbolCache``. Anything outside that
+/// (``SWARParsing``), IPv4 addresses with vector shuffles on x86-64 (``ShuffleIPv4``); ids go
+/// through the decoder's ``TokenSymbolCache``. Each field is stored as soon as it is parsed, which
+/// keeps few values live across the two lines of ``pair(_:_:into:_:interner:)``. Anything outside that
 /// narrow shape returns nil, and the decoder's general path takes the line, decides what it is
 /// and reports problems; so both paths always produce the same records.
 ///
@@ -31,8 +33,9 @@ struct DefaultLayoutParser {
         self.symbols = symbols
     }
 
-    /// One line at `p` into `record` (blank). Returns the line's length with its newline, or nil
-    /// (`record` may then hold some fields; the general path starts from a blank record).
+    /// One line at `p` into `record`, whose fields other than the run's are blank. Returns the
+    /// line's length with its newline, or nil (`record` may then hold some of the line's fields;
+    /// the general path starts from a blank record).
     @inline(__always)
     func line(
         _ p: UnsafePointer<UInt8>, into record: UnsafeMutablePointer<FlowRecord>, interner: inout LocalInterner

@@ -78,31 +78,34 @@ final class DefaultLayoutRun {
             }
         }
         // The first half alone: what is left of it, or a whole block when there is no split.
-        var stopped = false
-        while a < split && a <= limit && countA < capacity {
-            guard let length = parser.line(base + a, into: first + countA, interner: &interner) else {
-                stopped = true
-                break
-            }
-            a &+= length
-            countA &+= 1
-        }
+        let stoppedA = alone(base, from: &a, before: split, limit: limit, into: first, count: &countA, interner: &interner)
         flush(first, countA, into: &records)
         guard a == split else {
             // No split, or the first half stopped early: the second half's records are dropped and
             // read again from `a` on.
-            return Outcome(lines: countA, position: a, complete: !stopped)
+            return Outcome(lines: countA, position: a, complete: !stoppedA)
         }
-        while b < endB && b <= limit && countB < capacity {
-            guard let length = parser.line(base + b, into: second + countB, interner: &interner) else {
-                stopped = true
-                break
-            }
-            b &+= length
-            countB &+= 1
-        }
+        let stoppedB = alone(base, from: &b, before: endB, limit: limit, into: second, count: &countB, interner: &interner)
         flush(second, countB, into: &records)
-        return Outcome(lines: countA &+ countB, position: b, complete: !stopped)
+        return Outcome(lines: countA &+ countB, position: b, complete: !stoppedB)
+    }
+
+    /// Lines one by one from `position` while they start before `end` (and at most at `limit`)
+    /// and `block` has room, appended after its first `count` records. Returns true when a line
+    /// was not taken.
+    @inline(__always)
+    private func alone(
+        _ base: UnsafePointer<UInt8>, from position: inout Int, before end: Int, limit: Int,
+        into block: UnsafeMutablePointer<FlowRecord>, count: inout Int, interner: inout LocalInterner
+    ) -> Bool {
+        while position < end && position <= limit && count < Self.blockSize {
+            guard let length = parser.line(base + position, into: block + count, interner: &interner) else {
+                return true
+            }
+            position &+= length
+            count &+= 1
+        }
+        return false
     }
 
     /// Appends the first `count` records of `block` to `records`. The block needs no blanking

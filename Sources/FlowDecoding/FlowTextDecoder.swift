@@ -232,8 +232,8 @@ public struct FlowTextDecoder {
     /// value, a tab, the last bytes of the buffer) goes through the general path, which decides
     /// what it is and reports problems; so both paths always produce the same records.
     ///
-    /// This is the hot loop of a typical scan: every token is read with word-wide loads, numbers
-    /// are converted eight digits at a time, and ids are checked against the previous line's.
+    /// This is the hot loop of a typical scan: ``DefaultLayoutRun`` takes the input a segment at a
+    /// time, two lines side by side, and ``DefaultLayoutParser`` parses them.
     private mutating func decodeDefaultRun(
         _ base: UnsafePointer<UInt8>, from start: Int, count: Int, into batches: inout [FlowBatch]
     ) -> Int {

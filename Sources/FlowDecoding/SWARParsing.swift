@@ -90,35 +90,17 @@ enum SWARParsing {
         let raw = UnsafeRawPointer(p + i)
         let low = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
         let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
-        let separators = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) &<< 8
-        var rest = separators
-        let dot1 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let dot2 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let dot3 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let end = rest.trailingZeroBitCount
-        guard end <= 15, p[i &+ dot1] == UInt8(ascii: "."), p[i &+ dot2] == UInt8(ascii: "."),
-            p[i &+ dot3] == UInt8(ascii: "."), p[i &+ end] == 0x20
-        else { return nil }
-        // Every non-digit is flagged, so between the separators there are only digits. Octets of
-        // one to three of them: no separator first or right after another, and no four digits in
-        // a row, up to the end.
-        let upToEnd = rest ^ (rest &- 1)
-        let own = separators & upToEnd
-        let digits = ~separators & (upToEnd &>> 1)
-        guard own & (own &<< 1 | 1) == 0, digits & (digits &>> 1) & (digits &>> 2) & (digits &>> 3) == 0 else {
-            return nil
-        }
+        let nonDigits = byteMask(nonDigitFlags(low)) | byteMask(nonDigitFlags(high)) &<< 8
+        guard let at = IPv4Separators(nonDigits: UInt32(truncatingIfNeeded: nonDigits), p, i) else { return nil }
+        let (l1, l2, l3, l4) = at.lengths
         var largest: UInt32 = 0
-        let o1 = octet(raw, endingAt: dot1, length: dot1, largest: &largest)
-        let o2 = octet(raw, endingAt: dot2, length: dot2 &- dot1 &- 1, largest: &largest)
-        let o3 = octet(raw, endingAt: dot3, length: dot3 &- dot2 &- 1, largest: &largest)
-        let o4 = octet(raw, endingAt: end, length: end &- dot3 &- 1, largest: &largest)
+        let o1 = octet(raw, endingAt: at.dot1, length: l1, largest: &largest)
+        let o2 = octet(raw, endingAt: at.dot2, length: l2, largest: &largest)
+        let o3 = octet(raw, endingAt: at.dot3, length: l3, largest: &largest)
+        let o4 = octet(raw, endingAt: at.end, length: l4, largest: &largest)
         // Digits read as a big-endian number, then the separator: at most "255" and any byte.
         guard largest <= 0x0205_05FF else { return nil }
-        i = i &+ end &+ 1
+        i = i &+ at.end &+ 1
         // Each octet's value sits in bits 16...23 of its product.
         return (o1 &<< 8) & 0xFF00_0000 | o2 & 0x00FF_0000 | (o3 &>> 8) & 0x0000_FF00 | (o4 &>> 16) & 0xFF
     }

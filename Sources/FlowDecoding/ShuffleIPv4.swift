@@ -38,25 +38,9 @@ enum ShuffleIPv4 {
         let text = _mm_loadu_si128(UnsafeRawPointer(p + i).assumingMemoryBound(to: __m128i_u.self))
         let digits = _mm_sub_epi8(text, _mm_set1_epi8(0x30))
         let isDigit = _mm_cmpeq_epi8(_mm_min_epu8(digits, _mm_set1_epi8(9)), digits)
-        let separators = UInt32(truncatingIfNeeded: ~_mm_movemask_epi8(isDigit)) & 0xFFFF
-        var rest = separators
-        let dot1 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let dot2 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let dot3 = rest.trailingZeroBitCount
-        rest &= rest &- 1
-        let end = rest.trailingZeroBitCount
-        guard end <= 15, p[i &+ dot1] == UInt8(ascii: "."), p[i &+ dot2] == UInt8(ascii: "."),
-            p[i &+ dot3] == UInt8(ascii: "."), p[i &+ end] == 0x20
-        else { return nil }
-        let l1 = dot1
-        let l2 = dot2 &- dot1 &- 1
-        let l3 = dot3 &- dot2 &- 1
-        let l4 = end &- dot3 &- 1
-        guard UInt(bitPattern: l1 &- 1) < 3, UInt(bitPattern: l2 &- 1) < 3, UInt(bitPattern: l3 &- 1) < 3,
-            UInt(bitPattern: l4 &- 1) < 3
-        else { return nil }
+        let nonDigits = UInt32(truncatingIfNeeded: ~_mm_movemask_epi8(isDigit)) & 0xFFFF
+        guard let at = IPv4Separators(nonDigits: nonDigits, p, i) else { return nil }
+        let (l1, l2, l3, l4) = at.lengths
         let index = (l1 &- 1) &* 27 &+ (l2 &- 1) &* 9 &+ (l3 &- 1) &* 3 &+ (l4 &- 1)
         let lanes = _mm_shuffle_epi8(digits, shuffles[index])
         // Hundreds and tens times 100 and 10 in one 16-bit half of each lane, ones in the other;
@@ -66,7 +50,7 @@ enum ShuffleIPv4 {
         guard _mm_movemask_epi8(_mm_cmpgt_epi32(values, _mm_set1_epi32(255))) == 0 else { return nil }
         // Lane 0 (the first octet) to the top byte of the address.
         let address = _mm_shuffle_epi8(values, _mm_set_epi32(-1, -1, -1, 0x0004_080C))
-        i = i &+ end &+ 1
+        i = i &+ at.end &+ 1
         return UInt32(truncatingIfNeeded: _mm_cvtsi128_si32(address))
     }
 }
