@@ -11,12 +11,11 @@ import Glibc
 /// then appended to the batch in input order; finding every line's end beforehand instead (with
 /// memchr) cost a call and a mispredicted branch per line.
 final class DefaultLayoutRun {
-    /// Bytes in each half of a segment. A half holds at most (half + longest line) / shortest line
-    /// lines, which must not exceed ``blockSize``.
+    /// Bytes in each half of a segment. The shortest line the parser takes has 46 bytes, so a half
+    /// holds at most (2048 + 448) / 46 < 64 lines: the blocks never fill before a half ends (if
+    /// they did, the run would only stop early and take the rest in the next segment).
     static let half = 2048
     static let blockSize = 64
-    /// The default layout's shortest line is longer than this.
-    static let shortestLine = 40
 
     let parser: DefaultLayoutParser
     private let first: UnsafeMutablePointer<FlowRecord>
