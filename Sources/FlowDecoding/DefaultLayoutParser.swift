@@ -18,10 +18,7 @@ struct DefaultLayoutParser {
     static let slack = lineLimit + 16
 
     let symbols: TokenSymbolCache
-    #if arch(x86_64)
-        /// ``ShuffleIPv4/shuffles``, held here: a static is a lazy global, checked on every use.
-        private let ipv4Shuffles = UnsafePointer(ShuffleIPv4.shuffles)
-    #endif
+    private let ipv4 = FastIPv4()
     private let mask: UInt64 = FlowField.v2Default.reduce(0) { $0 | $1.bit }
     /// Byte offsets of the account and interface ids in a record.
     private let accountOffset = Self.textOffset(.accountID)
@@ -175,17 +172,11 @@ struct DefaultLayoutParser {
         return true
     }
 
-    /// An IPv4 address by the vector parser (x86-64) or the word-wide one, else IPv6 through the
-    /// general parser, stored straight into the record's field; false leaves the line to the
-    /// general path.
+    /// An IPv4 address (``FastIPv4``), else IPv6 through the general parser, stored straight
+    /// into the record's field; false leaves the line to the general path.
     @inline(__always)
     private func address(_ p: UnsafePointer<UInt8>, _ i: inout Int, into address: inout IPAddress) -> Bool {
-        #if arch(x86_64)
-            let v4 = ShuffleIPv4.parse(p, &i, shuffles: ipv4Shuffles)
-        #else
-            let v4 = SWARParsing.ipv4(p, &i)
-        #endif
-        if let v4 {
+        if let v4 = ipv4.parse(p, &i) {
             address = IPAddress(ipv4: v4)
             return true
         }

@@ -220,6 +220,7 @@ public struct FlowTextDecoder {
     /// A blank record kept by the decoder: copying it is cheaper than initialising one, and a
     /// stored property avoids the lazy-global check of a static.
     private let blank = FlowRecord()
+    private let ipv4 = FastIPv4()
 
     /// Lines taken by the default-layout run (tests check that it runs at all).
     private(set) var defaultRunLines = 0
@@ -336,12 +337,7 @@ public struct FlowTextDecoder {
             case .address:
                 let address: IPAddress
                 var after = i
-                #if arch(x86_64)
-                    let quick = i + 16 <= n ? ShuffleIPv4.parse(p, &after, shuffles: ShuffleIPv4.shuffles) : nil
-                #else
-                    let quick = i >= 3 && i + 16 <= n ? SWARParsing.ipv4(p, &after) : nil
-                #endif
-                if let v4 = quick {
+                if i >= 3 && i + 16 <= n, let v4 = ipv4.parse(p, &after) {
                     address = IPAddress(ipv4: v4)
                     i = after
                 } else {

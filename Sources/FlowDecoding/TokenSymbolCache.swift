@@ -35,11 +35,7 @@ final class TokenSymbolCache {
         guard count <= Self.widest, count > 0, column < columns else {
             return interner.intern(UnsafeBufferPointer(start: bytes, count: count))
         }
-        let entry = storage + (column &* Self.entriesPerColumn &+ Self.slot(bytes, count)) &* Self.entrySize
-        if Int(entry.load(as: UInt32.self)) == count && SWARParsing.equal(entry + 8, UnsafeRawPointer(bytes), count) {
-            return Symbol(id: entry.load(fromByteOffset: 4, as: UInt32.self))
-        }
-        return Self.fill(entry, bytes, count: count, interner: &interner)
+        return knownSymbol(column: column, bytes, count: count, interner: &interner)
     }
 
     /// ``symbol(column:_:count:interner:)`` for a caller that guarantees
